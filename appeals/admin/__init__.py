@@ -1,0 +1,1 @@
+from appeals.admin import catalog  # noqa: F401  (registers the ModelAdmins)

@@ -1,0 +1,257 @@
+"""Admin for the catalog: the pages staff use to keep drugs, payers, denial
+types, plan types, criteria and guides correct."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from appeals.models import AppealDeadlineRule, CriteriaImport, Criterion, DenialType, Drug, Guide, Payer, PlanType
+from appeals.models.catalog import ExceptionGround, IntakeSection
+
+
+class AppealDeadlineRuleInline(admin.TabularInline):
+    model = AppealDeadlineRule
+    extra = 0
+    fields = (
+        "step",
+        "amount",
+        "unit",
+        "counted_from",
+        "receipt_presumption_days",
+        "automatic",
+        "citation",
+        "verification",
+        "explanation",
+    )
+
+
+@admin.register(PlanType)
+class PlanTypeAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "governing_law", "next_level", "state_step_therapy_law_applies", "order")
+    list_editable = ("order",)
+    list_filter = ("state_step_therapy_law_applies",)
+    search_fields = ("name", "governing_law")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [AppealDeadlineRuleInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "order", "description", "how_to_tell")}),
+        ("Appeal route", {"fields": ("governing_law", "first_level_reviewer", "next_level", "state_step_therapy_law_applies")}),
+    )
+
+
+class MemberInline(admin.TabularInline):
+    model = Drug
+    fk_name = "drug_class"
+    extra = 0
+    fields = ("name", "slug", "brand_names", "hcpcs_code", "route")
+    show_change_link = True
+    verbose_name = "member agent"
+    verbose_name_plural = "member agents"
+
+
+@admin.register(Drug)
+class DrugAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "drug_class", "brand_names", "hcpcs_code", "route", "specialty", "guideline_body")
+    list_filter = ("kind", "route", "specialty", "guideline_body")
+    search_fields = ("name", "slug", "generic_name", "brand_names", "hcpcs_code")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("drug_class",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "drug_class")}),
+        ("Product", {"fields": ("generic_name", "brand_names", "route", "typical_dose", "hcpcs_code", "hcpcs_unit")}),
+        ("Label", {"fields": ("fda_approval_date", "label_url", "indication")}),
+        ("Specialty", {"fields": ("specialty", "guideline_body")}),
+    )
+
+    def get_inlines(self, request: HttpRequest, obj: Drug | None):
+        # Only a class has members to list.
+        return [MemberInline] if obj is not None and obj.is_class else []
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The class picker (autocomplete on drug_class) should offer classes only.
+        if request.GET.get("field_name") == "drug_class":
+            queryset = queryset.filter(kind=Drug.Kind.CLASS)
+        return queryset, may_have_duplicates
+
+
+@admin.register(Payer)
+class PayerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "appeals_fax", "appeals_phone", "plan_type_names")
+    list_filter = ("plan_types",)
+    search_fields = ("name", "slug", "aliases")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("plan_types",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "aliases", "plan_types")}),
+        ("Appeals contact", {"fields": ("appeals_address", "appeals_fax", "appeals_phone", "coverage_policy_url")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("plan_types")
+
+    @admin.display(description="Plan types")
+    def plan_type_names(self, obj: Payer) -> str:
+        return ", ".join(plan_type.name for plan_type in obj.plan_types.all())
+
+
+class DenialTypeForm(forms.ModelForm):
+    exception_grounds = forms.MultipleChoiceField(
+        choices=ExceptionGround.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    intake_sections = forms.MultipleChoiceField(
+        choices=IntakeSection.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Every case also asks plan and denial, patient, diagnosis, requested drug, criteria and prescriber.",
+    )
+
+    class Meta:
+        model = DenialType
+        fields = [
+            "name",
+            "slug",
+            "order",
+            "title_phrase",
+            "flips_when",
+            "typical_wording",
+            "exception_grounds",
+            "intake_sections",
+        ]
+
+
+@admin.register(DenialType)
+class DenialTypeAdmin(SimpleHistoryAdmin):
+    form = DenialTypeForm
+    list_display = ("name", "title_phrase", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "slug", "title_phrase", "typical_wording")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "order", "title_phrase", "flips_when", "typical_wording")}),
+        ("What the case needs", {"fields": ("exception_grounds", "intake_sections")}),
+    )
+
+
+class CurrentVersionFilter(admin.SimpleListFilter):
+    title = "version"
+    parameter_name = "version"
+
+    def lookups(self, request, model_admin):
+        return (("latest", "Latest version"), ("retired", "Retired versions"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "latest":
+            return queryset.latest_versions()
+        if self.value() == "retired":
+            return queryset.filter(retired_on__isnull=False)
+        return queryset
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """Read-only: criteria change only through the feed, which keeps versions."""
+
+    list_display = ("drug", "payer", "denial_type", "position", "key", "kind", "effective_date", "retired_on", "source_title")
+    list_filter = (CurrentVersionFilter, "kind", "denial_type", "payer", "drug")
+    search_fields = ("key", "requirement", "evidence", "source_title", "drug__name", "payer__name")
+    list_select_related = ("drug", "payer", "denial_type")
+    date_hierarchy = "effective_date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(CriteriaImport)
+class CriteriaImportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "file_name", "imported_by", "created_count", "retired_count", "unchanged_count")
+    search_fields = ("file_name", "sha256")
+    change_list_template = "admin/appeals/criteriaimport/change_list.html"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        from django.urls import path
+
+        from appeals.admin.feed_upload import upload_criteria_view
+
+        return [
+            path("upload/", self.admin_site.admin_view(upload_criteria_view), name="appeals_criteriaimport_upload"),
+        ] + super().get_urls()
+
+
+class HasCriteriaFilter(admin.SimpleListFilter):
+    title = "criteria"
+    parameter_name = "has_criteria"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Has current criteria"), ("no", "No current criteria"))
+
+    def queryset(self, request, queryset):
+        current = Criterion.objects.latest_versions().filter(
+            drug=OuterRef("drug"), payer=OuterRef("payer"), denial_type=OuterRef("denial_type")
+        )
+        if self.value() == "yes":
+            return queryset.filter(Exists(current))
+        if self.value() == "no":
+            return queryset.filter(~Exists(current))
+        return queryset
+
+
+@admin.register(Guide)
+class GuideAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "published", "reviewed_by", "reviewed_on", "updated_at")
+    list_filter = ("published", HasCriteriaFilter, "denial_type", "payer", "drug")
+    search_fields = ("drug__name", "payer__name", "denial_type__name", "body")
+    list_select_related = ("drug", "payer", "denial_type")
+    autocomplete_fields = ("drug", "payer")
+    date_hierarchy = "updated_at"
+    actions = ["publish", "unpublish"]
+    fieldsets = (
+        (None, {"fields": ("drug", "payer", "denial_type")}),
+        ("Content", {"fields": ("body", "meta_description")}),
+        ("Review", {"fields": ("reviewed_by", "reviewed_on", "published")}),
+    )
+
+    @admin.action(description="Publish the selected guides (reviewed ones only)")
+    def publish(self, request: HttpRequest, queryset) -> None:
+        published = skipped = 0
+        # Saved one by one so each change is recorded in the guide's history.
+        for guide in queryset.select_related("drug", "payer", "denial_type"):
+            if not (guide.reviewed_by and guide.reviewed_on):
+                skipped += 1
+            elif not guide.published:
+                guide.published = True
+                guide.save()
+                published += 1
+        self.message_user(request, f"Published {published} guide(s).")
+        if skipped:
+            self.message_user(
+                request, f"{skipped} guide(s) not published: they have no reviewer or review date.", level="warning"
+            )
+
+    @admin.action(description="Unpublish the selected guides")
+    def unpublish(self, request: HttpRequest, queryset) -> None:
+        unpublished = 0
+        for guide in queryset.filter(published=True):
+            guide.published = False
+            guide.save()
+            unpublished += 1
+        self.message_user(request, f"Unpublished {unpublished} guide(s).")

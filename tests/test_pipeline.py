@@ -1,0 +1,101 @@
+"""Real processes: a Celery worker on the configured broker, and `make run`'s
+process set starting, serving and stopping without leaving anything behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from appeals.tasks import ping
+from tests.conftest import ROOT, stop_process_group, subprocess_env, wait_for
+
+pytestmark = pytest.mark.pipeline
+
+
+def test_a_real_worker_runs_a_task_from_the_broker(celery_worker):
+    results = [ping.delay() for _ in range(3)]
+    assert [result.get(timeout=30) for result in results] == ["pong"] * 3
+    assert "ready" in celery_worker.log()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (honcho starts each in a session of its own)."""
+    listing = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in listing.splitlines():
+        child, parent = (int(part) for part in line.split())
+        children.setdefault(parent, []).append(child)
+    found, frontier = set(), [pid]
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            found.add(child)
+            frontier.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        # A zombie is gone for our purpose: it holds no port and runs nothing.
+        state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.strip()
+        if state and not state.startswith("Z"):
+            living.add(pid)
+    return living
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_run_procfile_serves_then_stops_both_processes(tmp_path, stop_signal):
+    """What `make run` starts (Procfile.dev under honcho): the site answers,
+    the worker reports ready, and one signal stops every process."""
+    port = free_port()
+    var = tmp_path / "var"
+    env = subprocess_env(DJANGO_SETTINGS_MODULE="denialhelp.settings", DENIALHELP_VAR_DIR=str(var))
+    env.pop("DATABASE_URL", None)  # the embedded defaults, as on a fresh machine
+    if "CELERY_BROKER_URL" not in os.environ:
+        env.pop("CELERY_RESULT_BACKEND", None)
+    env["PATH"] = f"{ROOT / '.venv' / 'bin'}:{os.path.dirname(sys.executable)}:{env['PATH']}"
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    log_path = tmp_path / "run.log"
+    with log_path.open("w") as log:
+        honcho = subprocess.Popen(
+            [sys.executable, "-m", "honcho", "start", "--no-prefix", "-f", "Procfile.dev", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+
+        def healthy() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        assert wait_for(healthy, timeout=60), log_path.read_text()
+        assert wait_for(lambda: "ready." in log_path.read_text(), timeout=60), log_path.read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as response:
+            assert response.status == 200
+
+        started = descendants(honcho.pid)
+        # runserver and its reloader child, the worker and its pool children
+        assert len(started) >= 4, started
+        os.killpg(honcho.pid, stop_signal)
+        honcho.wait(timeout=30)
+        assert wait_for(lambda: not alive(started), timeout=15), alive(started)
+    finally:
+        stop_process_group(honcho, timeout=5)
