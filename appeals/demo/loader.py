@@ -1,0 +1,96 @@
+"""Loads the demo catalog that `make run` and the tests use.
+
+Safe to run on every start: it only adds what is missing and never
+overwrites a row staff may have edited.  The demo criteria go in through the
+criteria feed itself, and only into a catalog that has no criteria yet, so a
+newer feed imported by staff is never rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from appeals.demo import data, plan_types
+from appeals.feeds.criteria import import_criteria
+from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
+
+CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int]
+    criteria: str
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{count} {name}" for name, count in self.created.items() if count)
+        return f"Demo catalog: added {parts or 'nothing (already loaded)'}. Criteria: {self.criteria}"
+
+
+def _get_or_create(model, lookup: dict, defaults: dict) -> tuple[object, bool]:
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    # Validated like an admin save, so the demo data obeys the models' rules.
+    obj = model(**lookup, **defaults)
+    obj.full_clean()
+    obj.save()
+    return obj, True
+
+
+@transaction.atomic
+def load_demo_catalog() -> LoadReport:
+    created = dict.fromkeys(["plan types", "deadline rules", "denial types", "drugs", "payers", "guides"], 0)
+
+    plan_type_by_slug = {}
+    for entry in plan_types.PLAN_TYPES:
+        fields = {key: value for key, value in entry.items() if key not in ("slug", "rules")}
+        plan_type, was_created = _get_or_create(PlanType, {"slug": entry["slug"]}, fields)
+        plan_type_by_slug[entry["slug"]] = plan_type
+        created["plan types"] += was_created
+        for rule in entry["rules"]:
+            rule_fields = {key: value for key, value in rule.items() if key != "step"}
+            _, rule_created = _get_or_create(AppealDeadlineRule, {"plan_type": plan_type, "step": rule["step"]}, rule_fields)
+            created["deadline rules"] += rule_created
+
+    denial_by_slug = {}
+    for entry in data.DENIAL_TYPES:
+        fields = {key: value for key, value in entry.items() if key != "slug"}
+        denial_by_slug[entry["slug"]], was_created = _get_or_create(DenialType, {"slug": entry["slug"]}, fields)
+        created["denial types"] += was_created
+
+    drug_by_slug = {}
+    for entry in data.DRUGS:  # classes come before their members
+        fields = {key: value for key, value in entry.items() if key != "slug"}
+        fields["drug_class"] = drug_by_slug[fields["drug_class"]] if fields.get("drug_class") else None
+        drug_by_slug[entry["slug"]], was_created = _get_or_create(Drug, {"slug": entry["slug"]}, fields)
+        created["drugs"] += was_created
+
+    payer_by_slug = {}
+    for entry in data.PAYERS:
+        fields = {key: value for key, value in entry.items() if key not in ("slug", "plan_types")}
+        payer, was_created = _get_or_create(Payer, {"slug": entry["slug"]}, fields)
+        if was_created:
+            payer.plan_types.set([plan_type_by_slug[slug] for slug in entry["plan_types"]])
+        payer_by_slug[entry["slug"]] = payer
+        created["payers"] += was_created
+
+    for entry in data.GUIDES:
+        lookup = {
+            "drug": drug_by_slug[entry["drug"]],
+            "payer": payer_by_slug[entry["payer"]],
+            "denial_type": denial_by_slug[entry["denial_type"]],
+        }
+        fields = {key: value for key, value in entry.items() if key not in ("drug", "payer", "denial_type")}
+        _, was_created = _get_or_create(Guide, lookup, fields)
+        created["guides"] += was_created
+
+    if Criterion.objects.exists():
+        criteria = "left as they are (the catalog already has criteria)."
+    else:
+        result = import_criteria(CRITERIA_FILE.name, CRITERIA_FILE.read_bytes())
+        criteria = result.summary()
+    return LoadReport(created=created, criteria=criteria)
