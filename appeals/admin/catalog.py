@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals.models import AppealDeadlineRule, CriteriaImport, Criterion, DenialType, Drug, Guide, Payer, PlanType
 from appeals.models.catalog import ExceptionGround, IntakeSection
+
+# A policy link typed without a scheme ("www.cigna.com/...") is an https link.
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AppealDeadlineRuleInline(admin.TabularInline):
@@ -55,6 +59,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Drug)
 class DrugAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("name", "kind", "drug_class", "brand_names", "hcpcs_code", "route", "specialty", "guideline_body")
     list_filter = ("kind", "route", "specialty", "guideline_body")
     search_fields = ("name", "slug", "generic_name", "brand_names", "hcpcs_code")
@@ -81,6 +86,7 @@ class DrugAdmin(SimpleHistoryAdmin):
 
 @admin.register(Payer)
 class PayerAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_LINKS
     list_display = ("name", "appeals_fax", "appeals_phone", "plan_type_names")
     list_filter = ("plan_types",)
     search_fields = ("name", "slug", "aliases")
@@ -154,6 +160,7 @@ class CurrentVersionFilter(admin.SimpleListFilter):
 
 @admin.register(Criterion)
 class CriterionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_LINKS
     """Read-only: criteria change only through the feed, which keeps versions."""
 
     list_display = ("drug", "payer", "denial_type", "position", "key", "kind", "effective_date", "retired_on", "source_title")

@@ -1,0 +1,70 @@
+"""Real Chromium: a staff member signs in to admin and finds the catalog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(chromium_path, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the Django ORM
+    # calls made by fixtures in the same thread are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_staff_signs_in_and_finds_a_drug_and_the_feed_upload(page, live_server, demo_catalog, django_user_model):
+    django_user_model.objects.create_superuser("staff", "staff@example.com", "a-long-staff-password")
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill("a-long-staff-password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Drugs").first.click()
+    page.get_by_role("textbox").first.fill("saphnelo")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=saphnelo**")
+    expect(page.get_by_role("link", name="Anifrolumab")).to_be_visible()
+    screenshot(page, "admin-drug-search")
+
+    page.goto(f"{live_server.url}/admin/appeals/criteriaimport/")
+    page.get_by_role("link", name="Import a criteria feed").click()
+    expect(page.get_by_label("File")).to_be_visible()
+    screenshot(page, "admin-criteria-upload")
+    assert os.path.getsize(ARTIFACTS / "admin-criteria-upload.png") > 0
