@@ -67,18 +67,43 @@ def subprocess_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def _group_alive(pgid: int) -> bool:
+    """Whether a live (not zombie) process of the group remains."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: ask the kernel, zombies included
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat_file in proc.glob("[0-9]*/stat"):
+        try:
+            # "pid (comm) state ppid pgrp ..."; comm may contain spaces.
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
 def stop_process_group(process: subprocess.Popen, timeout: float = 20) -> None:
-    """SIGTERM the whole group (a prefork worker has children), then SIGKILL."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=timeout)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    """SIGTERM the whole group (a prefork worker has children), then SIGKILL
+    what is left.  Returns only when no process of the group remains, so no
+    child is still holding a connection to the test database."""
+    pgid = process.pid
+    if process.poll() is None:
+        try:
+            os.killpg(pgid, signal.SIGTERM)
+            process.wait(timeout=timeout)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(pgid, signal.SIGKILL)
+            process.wait(timeout=10)
+    if not wait_for(lambda: not _group_alive(pgid), timeout=10, interval=0.05):
+        os.killpg(pgid, signal.SIGKILL)
+        wait_for(lambda: not _group_alive(pgid), timeout=5, interval=0.05)
 
 
 class WorkerProcess:
@@ -118,6 +143,14 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
         yield worker
     finally:
         stop_process_group(process)
+
+
+@pytest.fixture(scope="session")
+def live_site(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database exists so
+    that it is stopped (and its connection closed) before the database is
+    dropped."""
+    return live_server
 
 
 @pytest.fixture

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -42,6 +43,10 @@ def page(chromium_path, monkeypatch):
         finally:
             context.close()
             browser.close()
+            # The live server answers each browser connection on its own
+            # thread, which closes its database connection when the browser
+            # hangs up; wait for that so none outlives the test database.
+            wait_for(lambda: not any("process_request_thread" in thread.name for thread in threading.enumerate()), 10)
 
 
 def screenshot(page, name: str) -> Path:
@@ -50,9 +55,9 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def test_staff_signs_in_and_finds_a_drug_and_the_feed_upload(page, live_server, demo_catalog, django_user_model):
+def test_staff_signs_in_and_finds_a_drug_and_the_feed_upload(page, live_site, demo_catalog, django_user_model):
     django_user_model.objects.create_superuser("staff", "staff@example.com", "a-long-staff-password")
-    page.goto(f"{live_server.url}/admin/")
+    page.goto(f"{live_site.url}/admin/")
     page.get_by_label("Username").fill("staff")
     page.get_by_label("Password").fill("a-long-staff-password")
     page.get_by_role("button", name="Log in").click()
@@ -63,7 +68,7 @@ def test_staff_signs_in_and_finds_a_drug_and_the_feed_upload(page, live_server, 
     expect(page.get_by_role("link", name="Anifrolumab")).to_be_visible()
     screenshot(page, "admin-drug-search")
 
-    page.goto(f"{live_server.url}/admin/appeals/criteriaimport/")
+    page.goto(f"{live_site.url}/admin/appeals/criteriaimport/")
     page.get_by_role("link", name="Import a criteria feed").click()
     expect(page.get_by_label("File")).to_be_visible()
     screenshot(page, "admin-criteria-upload")

@@ -24,6 +24,9 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     # Nothing listens on port 1: a real refused connection, not a mock.
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
+    # Celery reads CELERY_BROKER_URL from the environment before its config.
+    # Patched last, so the values saved above for restoring are the real ones.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "unreachable"
