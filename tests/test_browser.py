@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.conftest import ROOT, wait_for
 
@@ -43,6 +44,10 @@ def page(chromium_path, monkeypatch):
         finally:
             context.close()
             browser.close()
+            # Inside sync_playwright() the main greenlet runs in its own
+            # contextvars context, so database work done by the test got its
+            # own Django connection; close it before the context goes away.
+            connections.close_all()
             # The live server answers each browser connection on its own
             # thread, which closes its database connection when the browser
             # hangs up; wait for that so none outlives the test database.
