@@ -22,10 +22,12 @@ def test_healthz_is_ok_when_database_and_broker_answer(client):
 
 def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     # Nothing listens on port 1: a real refused connection, not a mock.
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
-    # Celery reads CELERY_BROKER_URL from the environment before its config.
-    # Patched last, so the values saved above for restoring are the real ones.
+    # setitem saves and restores the raw config values; Celery's attribute
+    # access would hand back derived ones (broker_write_url falls back to
+    # broker_url).  Celery also reads CELERY_BROKER_URL from the environment
+    # before its config.
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
