@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from denialhelp.broker import is_embedded
+
 MIN_SECRET_KEY_LENGTH = 50
 MIN_PATIENT_DATA_KEY_LENGTH = 32
 
@@ -51,7 +53,7 @@ def production_problems(settings: dict[str, Any], environ: os._Environ | dict[st
         problems.append("DATABASE_URL is not set to PostgreSQL: SQLite is for a single developer machine only.")
 
     broker = settings["CELERY_BROKER_URL"]
-    if "CELERY_BROKER_URL" not in environ or broker.startswith("sqla+"):
+    if "CELERY_BROKER_URL" not in environ or is_embedded(broker):
         problems.append("CELERY_BROKER_URL is not set to Redis: the embedded SQLite broker is for a developer machine only.")
 
     if not settings["STRIPE_SECRET_KEY"].startswith(("sk_", "rk_")):

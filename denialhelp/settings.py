@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from denialhelp.broker import embedded_broker_url, is_embedded, transport_for
 from denialhelp.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -94,11 +95,12 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Celery.  Without CELERY_BROKER_URL the worker and the web process meet in a
-# SQLite file through kombu's SQLAlchemy transport, so `make run` needs no
-# Redis.  Results are only used by health and pipeline checks; the app keeps
+# SQLite file through kombu's SQLAlchemy transport (denialhelp/broker.py), so
+# `make run` needs no Redis.  Results are only used by health and pipeline checks; the app keeps
 # task outcomes on its own rows.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
-if CELERY_BROKER_URL.startswith("sqla+"):
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", embedded_broker_url(VAR_DIR / "celery-broker.sqlite3"))
+CELERY_BROKER_TRANSPORT = transport_for(CELERY_BROKER_URL)
+if is_embedded(CELERY_BROKER_URL):
     _default_result_backend = f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 else:
     _default_result_backend = CELERY_BROKER_URL

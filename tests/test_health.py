@@ -28,6 +28,7 @@ def test_healthz_is_503_when_the_broker_is_down(client, monkeypatch):
     # before its config.
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
+    monkeypatch.setitem(celery_app.conf, "broker_transport", None)  # the embedded transport, without Redis
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503

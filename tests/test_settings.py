@@ -92,6 +92,7 @@ def test_malformed_values_name_their_variable():
         ({"ALLOWED_HOSTS": ["*"]}, {}, "ALLOWED_HOSTS contains '*'"),
         ({"DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3"}}}, {}, "DATABASE_URL is not set to PostgreSQL"),
         ({"CELERY_BROKER_URL": "sqla+sqlite:///x.sqlite3"}, {}, "CELERY_BROKER_URL is not set to Redis"),
+        ({"CELERY_BROKER_URL": "sqlite:///x.sqlite3"}, {}, "CELERY_BROKER_URL is not set to Redis"),
         ({"STRIPE_SECRET_KEY": "pk_live_publishable"}, {}, "STRIPE_SECRET_KEY is not set"),
         ({"STRIPE_WEBHOOK_SECRET": "secret"}, {}, "STRIPE_WEBHOOK_SECRET is not set"),
         ({"STRIPE_API_BASE": "http://127.0.0.1:12111"}, {}, "STRIPE_API_BASE must be an https://"),
