@@ -1,8 +1,22 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from appeals.sitemaps import SITEMAPS
 from appeals.views import health, public
 
 urlpatterns = [
     path("", public.home, name="home"),
+    path("appeal/<slug:drug>/<slug:payer>/<slug:denial>/", public.landing, name="landing"),
+    path("drugs/<slug:drug>/", public.drug_hub, name="drug_hub"),
+    path("payers/<slug:payer>/", public.payer_hub, name="payer_hub"),
+    path("denials/<slug:denial>/", public.denial_hub, name="denial_hub"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("robots.txt", public.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -8,6 +8,7 @@ from appeals.models.catalog import (
     Payer,
     PlanType,
 )
+from appeals.models.pricing import Pricing, PromoCode
 
 __all__ = [
     "AppealDeadlineRule",
@@ -18,4 +19,6 @@ __all__ = [
     "Guide",
     "Payer",
     "PlanType",
+    "Pricing",
+    "PromoCode",
 ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -211,6 +212,9 @@ class Drug(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("drug_hub", args=[self.slug])
+
     @property
     def is_class(self) -> bool:
         return self.kind == self.Kind.CLASS
@@ -245,6 +249,9 @@ class Payer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("payer_hub", args=[self.slug])
 
     @property
     def alias_list(self) -> list[str]:
@@ -287,6 +294,9 @@ class DenialType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("denial_hub", args=[self.slug])
 
     def clean(self) -> None:
         errors = {}
@@ -424,6 +434,9 @@ class Guide(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drug} × {self.payer} × {self.denial_type}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("landing", args=[self.drug.slug, self.payer.slug, self.denial_type.slug])
 
     @property
     def title(self) -> str:
