@@ -56,6 +56,12 @@ def production_problems(settings: dict[str, Any], environ: os._Environ | dict[st
     if "CELERY_BROKER_URL" not in environ or is_embedded(broker):
         problems.append("CELERY_BROKER_URL is not set to Redis: the embedded SQLite broker is for a developer machine only.")
 
+    if not settings["CACHE_URL"].startswith(("redis://", "rediss://")):
+        problems.append(
+            "CACHE_URL is not set to Redis: each web process would keep its own page cache and go on serving pages "
+            "staff have changed."
+        )
+
     if not settings["STRIPE_SECRET_KEY"].startswith(("sk_", "rk_")):
         problems.append(
             "STRIPE_SECRET_KEY is not set (or is not a Stripe secret key): the local payment page is refused in production."

@@ -94,6 +94,16 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The page cache (appeals/caching.py).  Every web process must share it, or a
+# staff edit would only clear the cache of the process that saved it: Redis
+# in production (CACHE_URL=redis://host:6379/2), process memory on a
+# developer machine.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+
 # Celery.  Without CELERY_BROKER_URL the worker and the web process meet in a
 # SQLite file through kombu's SQLAlchemy transport (denialhelp/broker.py), so
 # `make run` needs no Redis.  Results are only used by health and pipeline checks; the app keeps

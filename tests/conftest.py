@@ -174,3 +174,14 @@ def wait_for(predicate, timeout: float, interval: float = 0.2):
             return value
         time.sleep(interval)
     return predicate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty cache: test transactions roll back
+    without the on-commit hook that would move the catalog version on."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,1 +1,2 @@
-from appeals.admin import catalog  # noqa: F401  (registers the ModelAdmins)
+# Importing the modules registers their ModelAdmins.
+from appeals.admin import catalog, pricing  # noqa: F401

@@ -250,7 +250,7 @@ def drug_hub(request: HttpRequest, drug: str) -> HttpResponse:
         request,
         "appeals/drug_hub.html",
         {"drug": drug, "page": _hub_page(request, guides), "members": members},
-        f"Appealing a {drug.name} denial",
+        f"{drug.name} denied? How to appeal",
         crumbs,
         f"How to appeal a health plan's denial of {drug.name}: guides by insurer and denial reason.",
     )
@@ -270,7 +270,7 @@ def payer_hub(request: HttpRequest, payer: str) -> HttpResponse:
         request,
         "appeals/payer_hub.html",
         {"payer": payer, "page": _hub_page(request, guides), "rights": plan_rights(payer)},
-        f"Appealing a {payer.name} drug denial",
+        f"{payer.name} denied your drug? How to appeal",
         crumbs,
         f"How to appeal a {payer.name} denial of a specialty drug: appeal rights, deadlines and guides by drug.",
     )
