@@ -120,3 +120,22 @@ def test_a_phone_number_is_normalised_on_save(staff_client):
 def test_anonymous_visitors_are_sent_to_login(client, demo_catalog):
     response = client.get(admin_url(Drug, "changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_guides_link_to_their_page_or_preview(staff_client):
+    listing = staff_client.get(admin_url(Guide, "changelist")).content.decode()
+    assert '<a href="/appeal/anifrolumab/cigna/step-therapy/" target="_blank" rel="noopener">View on site</a>' in listing
+    assert '<a href="/appeal/upadacitinib/aetna/quantity-limit/" target="_blank" rel="noopener">Preview</a>' in listing
+    guide = Guide.objects.get(published=False)
+    change = staff_client.get(admin_url(Guide, "change", guide.pk)).content.decode()
+    assert "View on site" in change
+    # Django's view-on-site redirect lands on the preview, which staff can open.
+    redirect = staff_client.get(reverse("admin:view_on_site", args=[admin_url_content_type(Guide), guide.pk]))
+    assert redirect.status_code == 302 and redirect["Location"].endswith("/appeal/upadacitinib/aetna/quantity-limit/")
+    assert staff_client.get("/appeal/upadacitinib/aetna/quantity-limit/").status_code == 200
+
+
+def admin_url_content_type(model) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model).pk

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals.models import AppealDeadlineRule, CriteriaImport, Criterion, DenialType, Drug, Guide, Payer, PlanType
@@ -224,7 +225,7 @@ class HasCriteriaFilter(admin.SimpleListFilter):
 
 @admin.register(Guide)
 class GuideAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "published", "reviewed_by", "reviewed_on", "updated_at")
+    list_display = ("__str__", "published", "reviewed_by", "reviewed_on", "updated_at", "page_link")
     list_filter = ("published", HasCriteriaFilter, "denial_type", "payer", "drug")
     search_fields = ("drug__name", "payer__name", "denial_type__name", "body")
     list_select_related = ("drug", "payer", "denial_type")
@@ -236,6 +237,12 @@ class GuideAdmin(SimpleHistoryAdmin):
         ("Content", {"fields": ("body", "meta_description")}),
         ("Review", {"fields": ("reviewed_by", "reviewed_on", "published")}),
     )
+
+    @admin.display(description="Page")
+    def page_link(self, guide: Guide) -> str:
+        # Staff see an unpublished guide's page as a preview (the public gets a 404).
+        label = "View on site" if guide.published else "Preview"
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', guide.get_absolute_url(), label)
 
     @admin.action(description="Publish the selected guides (reviewed ones only)")
     def publish(self, request: HttpRequest, queryset) -> None:
