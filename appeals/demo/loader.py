@@ -42,9 +42,9 @@ def _get_or_create(model, lookup: dict, defaults: dict) -> tuple[object, bool]:
 
 
 @transaction.atomic
-def load_demo_catalog() -> LoadReport:
-    created = dict.fromkeys(["plan types", "deadline rules", "denial types", "drugs", "payers", "guides"], 0)
-
+def load_plan_types(created: dict[str, int] | None = None) -> dict[str, PlanType]:
+    """The seven plan types and their deadline rules (add-if-missing)."""
+    created = created if created is not None else {"plan types": 0, "deadline rules": 0}
     plan_type_by_slug = {}
     for entry in plan_types.PLAN_TYPES:
         fields = {key: value for key, value in entry.items() if key not in ("slug", "rules")}
@@ -55,6 +55,14 @@ def load_demo_catalog() -> LoadReport:
             rule_fields = {key: value for key, value in rule.items() if key != "step"}
             _, rule_created = _get_or_create(AppealDeadlineRule, {"plan_type": plan_type, "step": rule["step"]}, rule_fields)
             created["deadline rules"] += rule_created
+    return plan_type_by_slug
+
+
+@transaction.atomic
+def load_demo_catalog() -> LoadReport:
+    created = dict.fromkeys(["plan types", "deadline rules", "denial types", "drugs", "payers", "guides"], 0)
+
+    plan_type_by_slug = load_plan_types(created)
 
     denial_by_slug = {}
     for entry in data.DENIAL_TYPES:
