@@ -8,10 +8,14 @@ combination.
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from appeals.models import Criterion, DenialType, Drug, Guide, Payer
 
@@ -111,3 +115,43 @@ SITEMAPS = {
     "denials": DenialSitemap,
     "home": HomeSitemap,
 }
+
+
+def landing_sitemap(request: HttpRequest) -> HttpResponse:
+    """One page of the landing-page section, written directly.
+
+    The same URLs and lastmod as LandingSitemap through Django's sitemap
+    view, but from plain rows instead of model instances and a template:
+    50,000 entries take a fraction of a second instead of several.
+    """
+    try:
+        page = int(request.GET.get("p", "1"))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if page < 1:
+        raise Http404("No such page.")
+    start = (page - 1) * URLS_PER_PAGE
+    rows = (
+        LandingSitemap()
+        .items()
+        .values_list("drug__slug", "payer__slug", "denial_type__slug", "lastmod")[start : start + URLS_PER_PAGE]
+    )
+    origin = escape(f"{request.scheme}://{request.get_host()}")
+    current_tz = timezone.get_current_timezone()
+    entries = [
+        f"<url><loc>{origin}/appeal/{drug}/{payer}/{denial}/</loc>"
+        f"<lastmod>{lastmod.astimezone(current_tz).date().isoformat()}</lastmod></url>"
+        for drug, payer, denial, lastmod in rows
+    ]
+    if not entries and page > 1:
+        raise Http404("No such page.")
+    body = "".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n',
+            "\n".join(entries),
+            "\n</urlset>\n",
+        ]
+    )
+    response = HttpResponse(body, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from appeals.sitemaps import SITEMAPS
+from appeals.sitemaps import SITEMAPS, landing_sitemap
 from appeals.views import health, public
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
+    # The landing section is the large one: written directly (see landing_sitemap).
+    path("sitemap-landing.xml", landing_sitemap, name="sitemap-landing"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),

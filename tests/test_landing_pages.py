@@ -387,3 +387,24 @@ def test_sitemap_lastmod_follows_content_changes(client, demo_catalog):
     entries = dict(re.findall(r"<loc>[^<]*?(/appeal/[^<]+)</loc><lastmod>([^<]+)</lastmod>", page))
     assert entries["/appeal/anifrolumab/cigna/quantity-limit/"] == "2026-05-06"
     assert entries["/appeal/anifrolumab/cigna/step-therapy/"] == "2024-01-02"
+
+
+def test_the_direct_landing_sitemap_matches_djangos_sitemap_framework(rf, demo_catalog):
+    from django.contrib.sitemaps.views import sitemap as django_sitemap
+
+    from appeals.sitemaps import LandingSitemap, landing_sitemap
+
+    def entries(content: bytes) -> list[tuple[str, str]]:
+        return re.findall(r"<loc>(.*?)</loc><lastmod>(.*?)</lastmod>", content.decode())
+
+    request = rf.get("/sitemap-landing.xml")
+    framework = django_sitemap(request, sitemaps={"landing": LandingSitemap}, section="landing")
+    framework.render()
+    direct = landing_sitemap(request)
+    assert entries(direct.content) == entries(framework.content)
+    assert len(entries(direct.content)) == Guide.objects.filter(published=True).count()
+
+
+@pytest.mark.parametrize("page", ["0", "2", "x", "-1"])
+def test_a_sitemap_page_that_does_not_exist_is_404(client, demo_catalog, page):
+    assert client.get("/sitemap-landing.xml", {"p": page}).status_code == 404
