@@ -226,7 +226,15 @@ def _hub_response(request, template, context, title, crumbs, description):
         crumbs=crumbs,
         canonical=absolute(path),
         description=description,
-        json_ld=json_ld({"@context": "https://schema.org", "@graph": [breadcrumb_json_ld(crumbs)]}),
+        json_ld=json_ld(
+            {
+                "@context": "https://schema.org",
+                "@graph": [
+                    {"@type": "CollectionPage", "name": title, "url": absolute(path), "description": description},
+                    breadcrumb_json_ld(crumbs),
+                ],
+            }
+        ),
         offer=current_offer(Pricing.current()),
     )
     page = context["page"]
