@@ -430,7 +430,11 @@ class Guide(models.Model):
     class Meta:
         ordering = ["drug", "payer", "denial_type"]
         constraints = [models.UniqueConstraint(fields=["drug", "payer", "denial_type"], name="one_guide_per_combination")]
-        indexes = [models.Index(fields=["published", "updated_at"], name="guide_published_idx")]
+        indexes = [
+            models.Index(fields=["published", "updated_at"], name="guide_published_idx"),
+            # A landing page's "other drugs at this payer for this denial".
+            models.Index(fields=["payer", "denial_type"], name="guide_payer_denial_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.drug} × {self.payer} × {self.denial_type}"

@@ -134,6 +134,8 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
         Guide.objects.filter(published=True, drug=guide.drug)
         .exclude(pk=guide.pk)
         .select_related("payer", "denial_type")
+        # Only what a link needs: a guide's body is kilobytes.
+        .only("drug_id", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase")
         .annotate(
             other_denial=Case(When(denial_type=guide.denial_type, then=Value(0)), default=Value(1), output_field=IntegerField())
         )
@@ -143,6 +145,7 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
         Guide.objects.filter(published=True, payer=guide.payer, denial_type=guide.denial_type)
         .exclude(pk=guide.pk)
         .select_related("drug")
+        .only("payer_id", "denial_type_id", "drug__slug", "drug__name")
         .order_by("drug__name")[:RELATED_LIMIT]
     )
     # The related guides share this page's drug, or payer and denial type:

@@ -15,7 +15,7 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from appeals.caching import bump_catalog_version
@@ -64,6 +64,10 @@ class Command(BaseCommand):
         load_plan_types()  # payers need plan types with their deadline rules
         counts = build(drugs, payers, denial_types, criteria_per_combination, self.stdout)
         bump_catalog_version()  # bulk_create sends no signals
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would give a real catalog in time.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE appeals_guide, appeals_criterion, appeals_drug, appeals_payer, appeals_denialtype")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Built {counts['guides']:,} combinations ({drugs} drugs × {payers} payers × {denial_types} denial types) "
