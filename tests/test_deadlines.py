@@ -140,3 +140,31 @@ def test_every_dated_deadline_falls_after_its_start(plan, notice, offset, expedi
             assert deadline.days_left == (deadline.due - today).days
         if deadline.status == "passed":
             assert deadline.advice
+
+
+# Notice dated 2028-02-29 (a leap day), appeal not yet filed, today 2028-03-01.
+@pytest.mark.parametrize(
+    ("plan", "filing_due", "decision_due", "next_step_due"),
+    [
+        ("employer-self-funded", D(2028, 8, 27), D(2028, 3, 31), D(2028, 7, 31)),  # 180 d; 30 d; 4 months
+        ("employer-fully-insured", D(2028, 8, 27), D(2028, 3, 31), D(2028, 7, 31)),
+        ("aca-individual", D(2028, 8, 27), D(2028, 3, 31), D(2028, 7, 31)),
+        ("medicare-part-d", D(2028, 5, 4), D(2028, 3, 8), D(2028, 5, 12)),  # 65 d from the notice; 7 d; 65 d
+        ("medicare-advantage", D(2028, 4, 29), D(2028, 3, 8), None),  # 60 d; 7 d; automatic
+        ("medicaid-managed-care", D(2028, 4, 29), D(2028, 3, 31), D(2028, 6, 29)),  # 60 d; 30 d; 90 d
+        ("fehb", D(2028, 8, 29), D(2028, 3, 31), D(2028, 6, 29)),  # 6 months; 30 d; 90 d
+    ],
+)
+def test_each_plan_types_standard_deadlines(plan, filing_due, decision_due, next_step_due):
+    dates = CaseDates(notice_date=D(2028, 2, 29), today=D(2028, 3, 1))
+    result = by_step(compute_deadlines(rules_for(plan), dates))
+    assert result["file_appeal"].due == filing_due
+    assert result["decision_standard"].due == decision_due
+    assert result["file_next_level"].due == next_step_due
+    assert all(deadline.citation for deadline in result.values())
+
+
+@pytest.mark.parametrize("plan", [plan["slug"] for plan in PLAN_TYPES])
+def test_each_plan_type_decides_an_expedited_appeal_in_72_hours(plan):
+    dates = CaseDates(notice_date=D(2026, 12, 30), today=D(2026, 12, 30), expedited=True)
+    assert by_step(compute_deadlines(rules_for(plan), dates))["decision_expedited"].due == D(2027, 1, 2)
