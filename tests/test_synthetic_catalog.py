@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from appeals.models import Criterion, DenialType, Drug, Guide, Payer
+from appeals.models import Criterion, Drug, Guide, Payer
 
 pytestmark = pytest.mark.django_db
 
