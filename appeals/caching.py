@@ -61,6 +61,8 @@ def cached_page(view):
             content, content_type = stored
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse (the sitemap views)
         cache_control = response.get("Cache-Control", "")
         if response.status_code == 200 and "private" not in cache_control and "no-store" not in cache_control:
             cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT_SECONDS)

@@ -82,7 +82,16 @@ class HubSitemap(CatalogSitemap):
         )
 
     def get_latest_lastmod(self):
-        return self.items().aggregate(newest=Max("lastmod"))["newest"]
+        # The newest of the hubs themselves and of any published guide: the
+        # same answer as the newest item lastmod, from two indexed maxima.
+        published = Guide.objects.filter(published=True)
+        candidates = [
+            published.aggregate(newest=Max("updated_at"))["newest"],
+            self.model.objects.filter(Exists(published.filter(**{self.link: OuterRef("pk")}))).aggregate(
+                newest=Max("updated_at")
+            )["newest"],
+        ]
+        return max((value for value in candidates if value is not None), default=None)
 
 
 class DrugSitemap(HubSitemap):

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
+from appeals.caching import cached_page
 from appeals.sitemaps import SITEMAPS, landing_sitemap
 from appeals.views import health, public
 
@@ -12,13 +13,13 @@ urlpatterns = [
     path("denials/<slug:denial>/", public.denial_hub, name="denial_hub"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cached_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
     # The landing section is the large one: written directly (see landing_sitemap).
     path("sitemap-landing.xml", landing_sitemap, name="sitemap-landing"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<section>.xml", cached_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -39,3 +39,20 @@ def test_query_count_is_the_same_at_10_and_at_1000_combinations(client):
 
     assert at_10 == at_1000 == {LANDING_QUERIES}
     assert LANDING_QUERIES <= 6
+
+
+def hub_and_home_queries(client) -> dict[str, int]:
+    counts = {}
+    for path in ("/", "/drugs/synthetic-drug-0001/", "/payers/synthetic-payer-001/", "/denials/synthetic-denial-01/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts[path] = len(queries)
+    return counts
+
+
+def test_hubs_and_home_do_not_query_per_row(client):
+    call_command("build_synthetic_catalog", drugs=2, payers=1, denial_types=1, stdout=io.StringIO())
+    small = hub_and_home_queries(client)
+    call_command("build_synthetic_catalog", drugs=12, payers=10, denial_types=10, clear=True, stdout=io.StringIO())
+    assert hub_and_home_queries(client) == small
+    assert max(small.values()) <= 6, small

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -218,8 +218,15 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
     return response
 
 
-def _hub_page(request: HttpRequest, guides) -> object:
-    return Paginator(guides, HUB_PAGE_SIZE).get_page(request.GET.get("page"))
+def _hub_page(request: HttpRequest, guides, **shared):
+    """One page of a hub's guides.  `shared` is the object every row has in
+    common (the hub's drug, payer or denial type), given to each row so its
+    link and title need no query of their own."""
+    page = Paginator(guides, HUB_PAGE_SIZE).get_page(request.GET.get("page"))
+    for guide in page.object_list:
+        for field, value in shared.items():
+            setattr(guide, field, value)
+    return page
 
 
 def _hub_response(request, template, context, title, crumbs, description):
@@ -253,6 +260,7 @@ def drug_hub(request: HttpRequest, drug: str) -> HttpResponse:
     guides = (
         Guide.objects.filter(published=True, drug=drug)
         .select_related("payer", "denial_type")
+        .only("drug_id", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase")
         .order_by("payer__name", "denial_type__order", "denial_type__name")
     )
     members = list(drug.members.order_by("name")) if drug.is_class else []
@@ -260,7 +268,7 @@ def drug_hub(request: HttpRequest, drug: str) -> HttpResponse:
     return _hub_response(
         request,
         "appeals/drug_hub.html",
-        {"drug": drug, "page": _hub_page(request, guides), "members": members},
+        {"drug": drug, "page": _hub_page(request, guides, drug=drug), "members": members},
         f"{drug.name} denied? How to appeal",
         crumbs,
         f"How to appeal a health plan's denial of {drug.name}: guides by insurer and denial reason.",
@@ -274,13 +282,14 @@ def payer_hub(request: HttpRequest, payer: str) -> HttpResponse:
     guides = (
         Guide.objects.filter(published=True, payer=payer)
         .select_related("drug", "denial_type")
+        .only("payer_id", "drug__slug", "drug__name", "denial_type__slug", "denial_type__title_phrase")
         .order_by("drug__name", "denial_type__order", "denial_type__name")
     )
     crumbs = [("Home", reverse("home")), (payer.name, request.path)]
     return _hub_response(
         request,
         "appeals/payer_hub.html",
-        {"payer": payer, "page": _hub_page(request, guides), "rights": plan_rights(payer)},
+        {"payer": payer, "page": _hub_page(request, guides, payer=payer), "rights": plan_rights(payer)},
         f"{payer.name} denied your drug? How to appeal",
         crumbs,
         f"How to appeal a {payer.name} denial of a specialty drug: appeal rights, deadlines and guides by drug.",
@@ -294,17 +303,24 @@ def denial_hub(request: HttpRequest, denial: str) -> HttpResponse:
     guides = (
         Guide.objects.filter(published=True, denial_type=denial)
         .select_related("drug", "payer")
+        .only("denial_type_id", "drug__slug", "drug__name", "payer__slug", "payer__name")
         .order_by("drug__name", "payer__name")
     )
     crumbs = [("Home", reverse("home")), (denial.name, request.path)]
     return _hub_response(
         request,
         "appeals/denial_hub.html",
-        {"denial": denial, "page": _hub_page(request, guides)},
+        {"denial": denial, "page": _hub_page(request, guides, denial_type=denial)},
         f"Drug denied {denial.title_phrase}? How to appeal",
         crumbs,
         denial.flips_when,
     )
+
+
+def has_published_guide(link: str) -> Exists:
+    """For a Drug, Payer or DenialType queryset: at least one published guide.
+    An indexed probe per row, not a join of every guide and a DISTINCT."""
+    return Exists(Guide.objects.filter(published=True, **{link: OuterRef("pk")}))
 
 
 def search_catalog(query: str) -> dict:
@@ -313,19 +329,13 @@ def search_catalog(query: str) -> dict:
     query = query.strip()[:100]
     if len(query) < 2:
         return {"query": query, "drugs": [], "payers": [], "too_short": bool(query)}
-    drugs = (
-        Drug.objects.filter(
-            Q(name__icontains=query) | Q(brand_names__icontains=query) | Q(generic_name__icontains=query),
-            guides__published=True,
-        )
-        .distinct()
-        .order_by("name")[:SEARCH_LIMIT]
-    )
-    payers = (
-        Payer.objects.filter(Q(name__icontains=query) | Q(aliases__icontains=query), guides__published=True)
-        .distinct()
-        .order_by("name")[:SEARCH_LIMIT]
-    )
+    drugs = Drug.objects.filter(
+        Q(name__icontains=query) | Q(brand_names__icontains=query) | Q(generic_name__icontains=query),
+        has_published_guide("drug"),
+    ).order_by("name")[:SEARCH_LIMIT]
+    payers = Payer.objects.filter(Q(name__icontains=query) | Q(aliases__icontains=query), has_published_guide("payer")).order_by(
+        "name"
+    )[:SEARCH_LIMIT]
     return {"query": query, "drugs": list(drugs), "payers": list(payers), "too_short": False}
 
 
@@ -336,11 +346,12 @@ def home(request: HttpRequest) -> HttpResponse:
     featured = (
         Guide.objects.filter(published=True)
         .select_related("drug", "payer", "denial_type")
-        .order_by("-reviewed_on", "drug__name")[:12]
+        .only("drug__slug", "drug__name", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase")
+        .order_by("-pk")[:12]  # newest first, walking the primary key: no sort of every guide
     )
-    drugs = Drug.objects.filter(guides__published=True).distinct().order_by("name")[:24]
-    payers = Payer.objects.filter(guides__published=True).distinct().order_by("name")[:24]
-    denials = DenialType.objects.filter(guides__published=True).distinct().order_by("order", "name")
+    drugs = Drug.objects.filter(has_published_guide("drug")).order_by("name")[:24]
+    payers = Payer.objects.filter(has_published_guide("payer")).order_by("name")[:24]
+    denials = DenialType.objects.filter(has_published_guide("denial_type")).order_by("order", "name")
     return render(
         request,
         "appeals/home.html",
