@@ -151,6 +151,11 @@ def _start_of(rule: Rule, dates: CaseDates, plan_decision_due: datetime.date | N
         if presumed:
             return day, f"receipt of the notice, presumed {presumed} days after its date ({_long(day)})", False
         return day, f"receipt of the notice, counted from its date to be safe ({_long(day)})", False
+    if kind == "appeal_received" and rule.step in (NEXT_DECISION_STANDARD, NEXT_DECISION_EXPEDITED):
+        # The next level can only receive a request after the plan has decided.
+        if plan_decision_due is not None:
+            return plan_decision_due, "the reviewer's receipt of your request, if sent when the plan decides", True
+        return None, "the reviewer's receipt of your request", True
     if kind == "appeal_received":
         if dates.appeal_filed_on:
             day = dates.appeal_filed_on

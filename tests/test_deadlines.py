@@ -39,6 +39,9 @@ def test_employer_plan_standard_appeal():
     # The next level counts from the plan's decision, estimated at its deadline.
     assert result["file_next_level"].due == D(2026, 8, 9)
     assert result["file_next_level"].assumed_start
+    # The next level decides after it receives a request, which follows the plan's decision.
+    assert result["next_level_decision_standard"].due == D(2026, 5, 24)  # April 9 + 45 days
+    assert "plan decides" in result["next_level_decision_standard"].counted_from
 
 
 def test_expedited_appeal_uses_the_hour_based_steps():
