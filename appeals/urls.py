@@ -3,7 +3,7 @@ from django.urls import path
 
 from appeals.caching import cached_page
 from appeals.sitemaps import SITEMAPS, landing_sitemap
-from appeals.views import health, public
+from appeals.views import health, public, wizard
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -20,6 +20,10 @@ urlpatterns = [
     # The landing section is the large one: written directly (see landing_sitemap).
     path("sitemap-landing.xml", landing_sitemap, name="sitemap-landing"),
     path("sitemap-<section>.xml", cached_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("start/", wizard.start, name="start"),
+    path("case/<str:token>/", wizard.case, name="case"),
+    path("case/<str:token>/review/", wizard.case_review, name="case_review"),
+    path("case/<str:token>/<slug:step>/", wizard.case_step, name="case_step"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -1,3 +1,4 @@
+from appeals.models.cases import Case
 from appeals.models.catalog import (
     AppealDeadlineRule,
     CriteriaImport,
@@ -12,6 +13,7 @@ from appeals.models.pricing import Pricing, PromoCode
 
 __all__ = [
     "AppealDeadlineRule",
+    "Case",
     "CriteriaImport",
     "Criterion",
     "DenialType",

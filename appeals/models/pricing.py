@@ -62,6 +62,14 @@ class Pricing(models.Model):
     def list_price(self) -> str:
         return format_cents(self.list_price_cents)
 
+    def offer_for(self, code: str, today: datetime.date | None = None) -> Offer | None:
+        """The offer a typed code gives today, if it is a current promo.
+        (Redemption limits and first-letter checks belong to checkout.)"""
+        promo = PromoCode.objects.filter(code__iexact=code.strip()).first() if code.strip() else None
+        if promo is None or not promo.is_current(today):
+            return None
+        return Offer(promo=promo, list_price_cents=self.list_price_cents)
+
     def advertised_offer(self, today: datetime.date | None = None) -> Offer | None:
         promo = self.advertised_promo
         if promo is None or not promo.is_current(today):

@@ -31,8 +31,6 @@ from appeals.caching import cached_page
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, Pricing
 from appeals.safe_markdown import render_markdown
 
-# The intake wizard's entry point; a landing page's call to action prefills it.
-START_PATH = "/start/"
 HUB_PAGE_SIZE = 100
 RELATED_LIMIT = 8
 SEARCH_LIMIT = 20
@@ -72,7 +70,7 @@ def start_url(guide: Guide, offer: dict) -> str:
     params = {"drug": guide.drug.slug, "payer": guide.payer.slug, "denial": guide.denial_type.slug}
     if offer["code"]:
         params["promo"] = offer["code"]
-    return f"{START_PATH}?{urlencode(params)}"
+    return f"{reverse('start')}?{urlencode(params)}"
 
 
 def describe_window(rule: AppealDeadlineRule) -> str:
@@ -386,6 +384,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /start/",
+        "Disallow: /case/",
         "Disallow: /letters/",
         "Disallow: /share/",
         "Allow: /",

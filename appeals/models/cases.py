@@ -1,0 +1,89 @@
+"""A case: one person's appeal in progress, from the wizard's first step on.
+
+Everything the person types is protected health information, so every answer
+lives in one encrypted blob (`answers`, JSON inside a Fernet-encrypted text
+field): not a field name or value is readable in the database.  The columns
+in clear are the catalog choice (drug, payer, denial type) and timestamps.
+
+A case is reached only through its link token: 256 random bits, of which the
+database keeps only a SHA-256 digest, so neither a database copy nor a log of
+queries gives anyone a working link.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import secrets
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from encrypted_fields.fields import EncryptedTextField
+
+from appeals.models.catalog import DenialType, Drug, Payer
+
+CASE_LIFETIME = datetime.timedelta(days=30)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CaseQuerySet(models.QuerySet):
+    def by_token(self, token: str) -> Case | None:
+        """The open case a link token belongs to, or None.  The token is
+        compared as its digest through the unique index."""
+        if not token or len(token) > 100:
+            return None
+        return self.filter(token_hash=token_digest(token), expires_at__gt=timezone.now()).first()
+
+
+class Case(models.Model):
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="cases")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="cases")
+    denial_type = models.ForeignKey(DenialType, on_delete=models.PROTECT, related_name="cases")
+    promo_code = models.CharField(max_length=40, blank=True)
+    answers_encrypted = EncryptedTextField(default="{}", editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(help_text="The link stops working after this; each saved step moves it on.")
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        # Never a patient detail: this string reaches admin lists and logs.
+        return f"Case {self.pk} ({self.drug} × {self.payer} × {self.denial_type})"
+
+    @classmethod
+    def open(cls, *, drug: Drug, payer: Payer, denial_type: DenialType, promo_code: str = "") -> tuple[Case, str]:
+        """A new case and its link token (shown once; only its digest is kept)."""
+        token = secrets.token_urlsafe(32)
+        case = cls.objects.create(
+            token_hash=token_digest(token),
+            drug=drug,
+            payer=payer,
+            denial_type=denial_type,
+            promo_code=promo_code,
+            expires_at=timezone.now() + CASE_LIFETIME,
+        )
+        return case, token
+
+    @property
+    def answers(self) -> dict:
+        return json.loads(self.answers_encrypted or "{}")
+
+    def step_answers(self, step: str) -> dict | None:
+        return self.answers.get(step)
+
+    def save_step(self, step: str, data: dict) -> None:
+        answers = self.answers
+        answers[step] = data
+        self.answers_encrypted = json.dumps(answers, cls=DjangoJSONEncoder)
+        self.expires_at = timezone.now() + CASE_LIFETIME
+        self.save(update_fields=["answers_encrypted", "expires_at", "updated_at"])
