@@ -78,3 +78,28 @@ def test_staff_signs_in_and_finds_a_drug_and_the_feed_upload(page, live_site, de
     expect(page.get_by_label("File")).to_be_visible()
     screenshot(page, "admin-criteria-upload")
     assert os.path.getsize(ARTIFACTS / "admin-criteria-upload.png") > 0
+
+
+def test_a_patient_goes_from_a_landing_page_into_the_wizard(page, live_site, demo_catalog):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_site.url}/appeal/anifrolumab/cigna/step-therapy/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anifrolumab denied for failing step therapy by Cigna?")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing scrolls sideways on a phone
+    screenshot(page, "landing-phone")
+    page.get_by_role("link", name="Start my appeal").click()
+    expect(page.get_by_label("Promo code (optional)")).to_have_value("SEO25")
+    page.get_by_role("button", name="Start").click()
+
+    page.get_by_label("Employer plan, fully insured").check()
+    page.get_by_label("Date printed on the denial notice").fill("2099-01-01")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("The notice date cannot be in the future.")).to_be_visible()
+    expect(page.get_by_label("Employer plan, fully insured")).to_be_checked()  # kept after the error
+    page.get_by_label("Date printed on the denial notice").fill("2026-11-02")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", name="Patient", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Your deadlines")).to_be_visible()
+    expect(page.get_by_text("29 CFR 2560.503-1(h)(3)(i)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "wizard-patient-phone")

@@ -16,6 +16,7 @@ from django.db import transaction
 from appeals.demo import data, plan_types
 from appeals.feeds.criteria import import_criteria
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
+from appeals.models.pricing import ensure_default_pricing
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
 
@@ -96,6 +97,7 @@ def load_demo_catalog() -> LoadReport:
         _, was_created = _get_or_create(Guide, lookup, fields)
         created["guides"] += was_created
 
+    ensure_default_pricing()
     if Criterion.objects.exists():
         criteria = "left as they are (the catalog already has criteria)."
     else:
