@@ -16,6 +16,7 @@ from django.db import transaction
 from appeals.demo import data, plan_types
 from appeals.feeds.criteria import import_criteria
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
+from appeals.models.diagnosis import ensure_diagnosis_codes
 from appeals.models.pricing import ensure_default_pricing
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
@@ -98,6 +99,7 @@ def load_demo_catalog() -> LoadReport:
         created["guides"] += was_created
 
     ensure_default_pricing()
+    ensure_diagnosis_codes()
     if Criterion.objects.exists():
         criteria = "left as they are (the catalog already has criteria)."
     else:

@@ -9,6 +9,7 @@ from appeals.models.catalog import (
     Payer,
     PlanType,
 )
+from appeals.models.diagnosis import DiagnosisCode
 from appeals.models.pricing import Pricing, PromoCode
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "CriteriaImport",
     "Criterion",
     "DenialType",
+    "DiagnosisCode",
     "Drug",
     "Guide",
     "Payer",
