@@ -25,6 +25,7 @@ from encrypted_fields.fields import EncryptedTextField
 from appeals.models.catalog import DenialType, Drug, Payer
 
 CASE_LIFETIME = datetime.timedelta(days=30)
+DRAFTS = "_drafts"  # answers key for typed-but-invalid steps
 
 
 def token_digest(token: str) -> str:
@@ -76,14 +77,28 @@ class Case(models.Model):
 
     @property
     def answers(self) -> dict:
+        """A fresh copy of every answer (the field holds them decrypted once loaded)."""
         return json.loads(self.answers_encrypted or "{}")
 
     def step_answers(self, step: str) -> dict | None:
         return self.answers.get(step)
 
+    def draft(self, step: str) -> dict[str, list[str]] | None:
+        """What was typed on a step and not yet valid (kept when the person went back)."""
+        return self.answers.get(DRAFTS, {}).get(step)
+
     def save_step(self, step: str, data: dict) -> None:
         answers = self.answers
         answers[step] = data
+        answers.get(DRAFTS, {}).pop(step, None)
+        self._store(answers)
+
+    def save_draft(self, step: str, raw: dict[str, list[str]]) -> None:
+        answers = self.answers
+        answers.setdefault(DRAFTS, {})[step] = raw
+        self._store(answers)
+
+    def _store(self, answers: dict) -> None:
         self.answers_encrypted = json.dumps(answers, cls=DjangoJSONEncoder)
         self.expires_at = timezone.now() + CASE_LIFETIME
         self.save(update_fields=["answers_encrypted", "expires_at", "updated_at"])

@@ -4,30 +4,36 @@ A case is opened by a POST from /start/ (never by a GET, so a crawler or a
 link preview cannot open one) and from then on reached only through its
 link token.  Every page of a case is marked no-store and noindex: it holds
 patient data.
+
+Nothing typed is lost: a step that does not validate is kept as a draft on
+the case (shown again, with its messages, when the person returns to it),
+whether they pressed "continue", "back" or "finish later".
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from appeals.models import Case, Pricing
+from appeals.letters.context import letter_context
+from appeals.models import Case, Drug, Payer, Pricing
 from appeals.views.public import current_offer
-from appeals.wizard.forms import StartForm
-from appeals.wizard.steps import (
-    applicable_steps,
-    case_deadlines,
-    first_incomplete,
-    initial_from,
-    reachable,
-    step_by_slug,
-    to_json_ready,
-)
+from appeals.wizard.forms import ResumeEmailForm, StartForm
+from appeals.wizard.steps import applicable_steps, case_deadlines, first_incomplete, reachable, step_by_slug
+
+BUTTONS = ("back", "add", "later")
+MAX_DRAFT_FIELDS = 400
+MAX_DRAFT_VALUE = 5000
+RESUME_EMAILS_PER_HOUR = 5
 
 
 def _case_or_404(token: str) -> Case:
@@ -68,11 +74,18 @@ def start(request: HttpRequest) -> HttpResponse:
             return redirect("case", token=token)
     else:
         # Prefilled from a landing page's link; unknown slugs simply stay unchosen.
-        form = StartForm(initial={key: request.GET.get(key, "")[:100] for key in ("drug", "payer", "denial", "promo")})
+        form = StartForm(initial=StartForm.initial_from_query(request.GET))
     return render(
         request,
         "appeals/wizard/start.html",
-        {"form": form, "offer": current_offer(Pricing.current()), "noindex": True, "title": "Start your appeal"},
+        {
+            "form": form,
+            "offer": current_offer(Pricing.current()),
+            "noindex": True,
+            "title": "Start your appeal",
+            "drug_names": Drug.objects.order_by("name").values_list("name", flat=True),
+            "payer_names": Payer.objects.order_by("name").values_list("name", flat=True),
+        },
     )
 
 
@@ -86,6 +99,32 @@ def case(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("case_step", token=token, step=step.slug)
 
 
+def _raw_post(request: HttpRequest) -> dict[str, list[str]]:
+    """The typed fields of a POST, bounded, for keeping as a draft."""
+    raw = {}
+    for key in list(request.POST)[:MAX_DRAFT_FIELDS]:
+        if key == "csrfmiddlewaretoken" or key in BUTTONS:
+            continue
+        raw[key[:200]] = [value[:MAX_DRAFT_VALUE] for value in request.POST.getlist(key)]
+    return raw
+
+
+def _as_query_dict(raw: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+def _with_one_more_row(raw: dict[str, list[str]], prefix: str) -> dict[str, list[str]]:
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(raw.get(key, ["0"])[0])
+    except ValueError:
+        total = 0
+    return {**raw, key: [str(total + 1)]}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
@@ -97,18 +136,28 @@ def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
         messages.info(request, "Please answer this step first.")
         return redirect("case", token=token)
     if request.method == "POST":
-        form = current.form_class(request.POST, **current.form_kwargs(found))
+        raw = _raw_post(request)
+        if "add" in request.POST:
+            found.save_draft(current.slug, _with_one_more_row(raw, current.slug))
+            return redirect("case_step", token=token, step=current.slug)
+        form = current.build_form(found, data=request.POST)
         if form.is_valid():
-            found.save_step(current.slug, to_json_ready(form.cleaned_data))
-            if "back" in request.POST:
-                return redirect(_previous_url(found, current, token))
+            found.save_step(current.slug, current.answers_from(form))
+        else:
+            found.save_draft(current.slug, raw)
+        if "back" in request.POST:
+            return redirect(_previous_url(found, current, token) or reverse("case", kwargs={"token": token}))
+        if "later" in request.POST:
+            return redirect("case_later", token=token)
+        if form.is_valid():
             return redirect("case", token=token)
         # Invalid: the same form again, with everything typed and a message at each field.
     else:
-        form = current.form_class(initial=initial_from(found.step_answers(current.slug)), **current.form_kwargs(found))
+        draft = found.draft(current.slug)
+        form = current.build_form(found, data=_as_query_dict(draft) if draft is not None else None)
     context = _case_context(found, token, current.slug)
     context.update(form=form, step=current, previous_url=_previous_url(found, current, token))
-    return render(request, "appeals/wizard/step.html", context)
+    return render(request, current.template_name, context)
 
 
 def _previous_url(case: Case, step, token: str) -> str | None:
@@ -118,25 +167,67 @@ def _previous_url(case: Case, step, token: str) -> str | None:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def case_review(request: HttpRequest, token: str) -> HttpResponse:
     found = _case_or_404(token)
     missing = first_incomplete(found)
     if missing is not None:
         return redirect("case_step", token=token, step=missing.slug)
-    sections = []
-    for step in applicable_steps(found):
-        form = step.form_class(**step.form_kwargs(found))
-        answers = found.step_answers(step.slug) or {}
-        rows = []
-        for name, field in form.fields.items():
-            value = answers.get(name)
-            if hasattr(field, "choices") and value not in (None, ""):
-                value = dict(field.choices).get(value, value)
-            if isinstance(value, bool):
-                value = "Yes" if value else "No"
-            rows.append((field.label, value if value not in (None, "") else "—"))
-        sections.append({"step": step, "rows": rows})
+    if request.method == "POST":
+        return redirect("case_payment", token=token)
+    sections = [{"step": step, "summary": step.summary(found)} for step in applicable_steps(found)]
     context = _case_context(found, token, "review")
     pricing = Pricing.current()
-    context.update(sections=sections, pricing=pricing, offer=pricing.offer_for(found.promo_code))
+    context.update(
+        sections=sections,
+        pricing=pricing,
+        offer=pricing.offer_for(found.promo_code),
+        letter=render_to_string("appeals/letters/appeal_letter.html", letter_context(found, context["deadlines"])),
+    )
     return render(request, "appeals/wizard/review.html", context)
+
+
+@never_cache
+def case_payment(request: HttpRequest, token: str) -> HttpResponse:
+    found = _case_or_404(token)
+    missing = first_incomplete(found)
+    if missing is not None:
+        return redirect("case_step", token=token, step=missing.slug)
+    pricing = Pricing.current()
+    context = _case_context(found, token, "review")
+    context.update(pricing=pricing, offer=pricing.offer_for(found.promo_code))
+    return render(request, "appeals/wizard/payment.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_later(request: HttpRequest, token: str) -> HttpResponse:
+    """Finish later: the link to keep, and an email with it on request."""
+    found = _case_or_404(token)
+    link = request.build_absolute_uri(reverse("case", kwargs={"token": token}))
+    patient = found.step_answers("patient") or {}
+    if request.method == "POST":
+        form = ResumeEmailForm(request.POST)
+        if form.is_valid():
+            if _resume_email_allowed(found):
+                _send_resume_email(form.cleaned_data["email"], link, found)
+                messages.success(request, f"We sent the link to {form.cleaned_data['email']}.")
+                return redirect("case_later", token=token)
+            form.add_error(None, "We have sent this link several times in the last hour; please wait before asking again.")
+    else:
+        form = ResumeEmailForm(initial={"email": patient.get("email", "")})
+    context = _case_context(found, token, "")
+    context.update(form=form, link=link, expires_at=found.expires_at)
+    return render(request, "appeals/wizard/later.html", context)
+
+
+def _resume_email_allowed(case: Case) -> bool:
+    key = f"resume-email:{case.pk}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= RESUME_EMAILS_PER_HOUR
+
+
+def _send_resume_email(address: str, link: str, case: Case) -> None:
+    # No patient, drug or plan detail in the email: it travels in the clear.
+    body = render_to_string("appeals/wizard/resume_email.txt", {"link": link, "expires_at": case.expires_at})
+    send_mail("Your DenialHelp appeal: the link to continue", body, settings.DEFAULT_FROM_EMAIL, [address])
