@@ -107,6 +107,8 @@ def test_each_denial_type_asks_its_own_questions_and_ends_at_payment(client, dem
     for criterion in criteria:
         assert criterion.requirement in body  # in the review table and the letter's criteria table
     assert "Your letter (preview)" in body and "Continue to payment — $30" in body
+    assert ("I am asking for treatment at" in body) == (denial == "site-of-care")
+    assert ("The plan limits this drug to" in body) == (denial == "quantity-limit")
     payment = client.post(case_url + "review/")
     assert payment["Location"] == case_url + "payment/"
     assert "$30" in text(client.get(payment["Location"]))

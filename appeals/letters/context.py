@@ -78,7 +78,7 @@ def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
             "quantity": requested.get("quantity", ""),
             "quantity_limit": requested.get("quantity_limit", ""),
             "quantity_reason": requested.get("quantity_reason", ""),
-            "site": sites.get(requested.get("site", ""), ""),
+            "site": sites[requested["site"]] if requested.get("site") else "",
             "site_reason": requested.get("site_reason", ""),
         },
         "treatments": [
