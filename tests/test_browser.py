@@ -30,13 +30,24 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def page(chromium_path, monkeypatch):
+    yield from _browser_page(chromium_path, monkeypatch, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_without_javascript(chromium_path, monkeypatch):
+    yield from _browser_page(
+        chromium_path, monkeypatch, viewport={"width": 375, "height": 812}, java_script_enabled=False, has_touch=True
+    )
+
+
+def _browser_page(chromium_path, monkeypatch, **context_options):
     # Playwright's sync API runs an event loop in this thread; the Django ORM
     # calls made by fixtures in the same thread are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(**context_options)
         page = context.new_page()
         page.set_default_timeout(15_000)
         try:
@@ -103,3 +114,85 @@ def test_a_patient_goes_from_a_landing_page_into_the_wizard(page, live_site, dem
     expect(page.get_by_text("29 CFR 2560.503-1(h)(3)(i)")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "wizard-patient-phone")
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
+
+
+def test_the_whole_wizard_on_a_phone_without_javascript(phone_without_javascript, live_site, demo_catalog):
+    page = phone_without_javascript
+    page.goto(f"{live_site.url}/start/?drug=anifrolumab&payer=cigna&denial=step-therapy&promo=SEO25")
+    page.get_by_role("button", name="Start").click()
+
+    page.get_by_label("Employer plan, self-funded").check()
+    page.get_by_label("Date printed on the denial notice").fill("2026-11-02")
+    page.get_by_role("button", name="Save and continue").click()
+
+    for label, value in {"Patient's full name": "Ana Lucia Ferreira", "Date of birth": "1979-05-30", "Member ID": "CG55001",
+                         "Email": "ana@example.org"}.items():  # fmt: skip
+        page.get_by_label(label).fill(value)
+    page.get_by_label("State where the patient lives").select_option("TX")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", name="Diagnosis", level=1)).to_be_visible()
+    page.get_by_label("ICD-10-CM diagnosis code").fill("M32.1")
+    page.get_by_label("How severe is the disease now?").select_option("severe")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(
+        page.get_by_text("M32.1 (Systemic lupus erythematosus with organ or system involvement) is a category")
+    ).to_be_visible()
+    expect(page.get_by_label("How severe is the disease now?")).to_have_value("severe")  # kept
+    page.get_by_label("ICD-10-CM diagnosis code").fill("M32.14")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("Dose").first.fill("300 mg")
+    page.get_by_label("Route").select_option("iv")
+    page.get_by_label("How often").fill("every 4 weeks")
+    page.get_by_label("Quantity or billing units per fill or dose").fill("300 units of J0491")
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", name="Prior treatments", level=1)).to_be_visible()
+    page.locator("[name=treatments-0-drug]").fill("Hydroxychloroquine")
+    page.locator("[name=treatments-0-started_on]").fill("2020-01-10")
+    page.locator("[name=treatments-0-outcome]").select_option("inadequate_response")
+    page.get_by_role("button", name="Add another").click()  # works without JavaScript: the server adds the row
+    page.locator("[name=treatments-1-drug]").fill("Mycophenolate")
+    page.locator("[name=treatments-1-started_on]").fill("2021-02-01")
+    page.locator("[name=treatments-1-stopped_on]").fill("2021-01-01")
+    page.locator("[name=treatments-1-outcome]").select_option("intolerance")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("The stop date is before the start date.")).to_be_visible()
+    expect(page.locator("[name=treatments-0-drug]")).to_have_value("Hydroxychloroquine")
+    page.locator("[name=treatments-1-stopped_on]").fill("2022-01-01")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", name="The plan's criteria", level=1)).to_be_visible()
+    for group in page.locator("fieldset.wizard-item").all():
+        group.get_by_label("Yes, the chart shows it").check()
+        group.get_by_label("Which document shows it").fill("Rheumatology note")
+        group.get_by_label("Date of that document").fill("2026-10-20")
+    _no_sideways_scroll(page)
+    screenshot(page, "wizard-criteria-phone")
+    page.get_by_role("button", name="Save and continue").click()
+
+    for label, value in {"Prescriber's name": "Lena Ortiz", "Credentials": "MD", "Specialty": "Rheumatology",
+                         "NPI (National Provider Identifier)": "1234567890", "Practice or clinic": "Hill Country Rheumatology",
+                         "Street address": "1200 Main Street", "City": "Austin", "ZIP code": "78701",
+                         "Office phone": "512 555 0142"}.items():  # fmt: skip
+        page.get_by_label(label, exact=False).first.fill(value)
+    page.locator("[name=state]").select_option("TX")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("That NPI's check digit does not match")).to_be_visible()
+    page.get_by_label("NPI (National Provider Identifier)").fill("1234567893")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_role("heading", name="Review", level=1)).to_be_visible()
+    expect(page.locator(".letter-preview")).to_contain_text("Ana Lucia Ferreira")
+    expect(page.locator(".letter-preview")).to_contain_text("NPI: 1234567893")
+    _no_sideways_scroll(page)
+    screenshot(page, "wizard-review-phone")
+    page.get_by_role("button", name="Continue to payment — $30").click()
+    expect(page.get_by_role("heading", name="Payment", level=1)).to_be_visible()
+    expect(page.get_by_text("$30")).to_be_visible()
