@@ -29,9 +29,10 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Every benchmark in bench/ (see bench/README.md); BENCH_ARGS go to each.
+# Every benchmark in bench/ (see bench/README.md); BENCH_ARGS go to landing.py.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/landing.py $(BENCH_ARGS)
+	$(BIN)/python bench/wizard.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
