@@ -122,6 +122,9 @@ def test_a_class_asks_which_member_agent(client, demo_catalog):
     assert members == {"tofacitinib", "baricitinib", "upadacitinib"}
     response = client.post(case_url + "drug/", {**answers_for("drug", form), "product": "anifrolumab"})
     assert "Select a valid choice" in " ".join(response.context["form"].errors["product"])
+    client.post(case_url + "drug/", {**answers_for("drug", form), "product": "baricitinib"})
+    walk(client, case_url)
+    assert "<dt>Which product exactly?</dt><dd>Baricitinib</dd>" in text(client.get(case_url + "review/"))
 
 
 # --- Diagnosis --------------------------------------------------------------------------

@@ -112,6 +112,9 @@ class Step:
 def _display(form_field: forms.Field, value) -> object:
     if value in (None, "", []):
         return "—"
+    if isinstance(form_field, forms.ModelChoiceField):
+        found = form_field.queryset.filter(**{form_field.to_field_name or "pk": value}).first()
+        return str(found) if found else value
     choices = dict(getattr(form_field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
