@@ -159,6 +159,7 @@ def test_not_sure_uses_the_earliest_filing_deadline_of_the_payers_plan_types(cli
     client.post(case_url + "plan/", {"plan_type": "not-sure", "notice_date": PLAN["notice_date"]})
     response = client.get(case_url + "patient/")
     assert response.context["deadlines_for"] == "Medicare Advantage (Part B drug)"  # 60 days beats Part D's 65
+    assert "You chose “Not sure” for the plan type" in page(response)
 
 
 def test_a_case_opens_only_through_its_own_unexpired_link(client, demo_catalog):

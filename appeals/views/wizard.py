@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from appeals.letters.context import letter_context
 from appeals.models import Case, Drug, Payer, Pricing
 from appeals.views.public import current_offer
-from appeals.wizard.forms import ResumeEmailForm, StartForm
+from appeals.wizard.forms import NOT_SURE, ResumeEmailForm, StartForm
 from appeals.wizard.steps import applicable_steps, case_deadlines, first_incomplete, reachable, step_by_slug
 
 BUTTONS = ("back", "add", "later")
@@ -58,6 +58,7 @@ def _case_context(case: Case, token: str, current: str) -> dict:
         "progress": _progress(case, current),
         "deadlines": deadlines,
         "deadlines_for": deadlines_for,
+        "deadlines_unsure": (case.step_answers("plan") or {}).get("plan_type") == NOT_SURE,
         "noindex": True,
         "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}",
     }
