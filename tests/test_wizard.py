@@ -12,19 +12,12 @@ from django.db import connection
 from django.utils import timezone
 
 from appeals.models import Case
+from tests.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 PLAN = {"plan_type": "employer-fully-insured", "notice_date": (TODAY - datetime.timedelta(days=10)).isoformat()}
-PATIENT = {
-    "patient_name": "Maria Quintana-Reyes",
-    "birth_date": "1981-04-17",
-    "member_id": "CGX7734120",
-    "group_number": "G-55120",
-    "state": "TX",
-    "email": "maria@example.org",
-}
 
 
 def open_case(client, **choice) -> str:
