@@ -10,9 +10,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from appeals.deadlines import Deadline
-from appeals.models import Case, Drug, PlanType
+from appeals.models import Case, DenialType, Drug, Payer, PlanType
 from appeals.models.catalog import ExceptionGround
-from appeals.wizard.forms import MET, NOT_SURE, CompendiaForm, PriorTreatmentForm, RequestedDrugForm
+from appeals.wizard.forms import (
+    MET,
+    NOT_SURE,
+    AuthorizationHistoryForm,
+    CompendiaForm,
+    DiagnosisForm,
+    FormularyAlternativeForm,
+    PatientForm,
+    PrescriberForm,
+    PriorTreatmentForm,
+    RequestedDrugForm,
+)
 from appeals.wizard.steps import current_criteria
 
 
@@ -20,22 +31,44 @@ def _dates(item: dict, *names: str) -> dict:
     return {**item, **{name: parse_date(item[name]) for name in names if item.get(name)}}
 
 
+def _all_fields(form_class, answers: dict, *extra: str) -> dict:
+    """Every field of a step, empty when not asked or not answered, so a
+    template can name any of them for any case."""
+    return {**dict.fromkeys([*form_class.base_fields, *extra], ""), **answers}
+
+
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
-    answers = case.answers
+    return build_letter_context(
+        answers=case.answers,
+        drug=case.drug,
+        payer=case.payer,
+        denial_type=case.denial_type,
+        criteria=current_criteria(case),
+        deadlines=deadlines,
+    )
+
+
+def build_letter_context(
+    *, answers: dict, drug: Drug, payer: Payer, denial_type: DenialType, criteria: list, deadlines: list[Deadline]
+) -> dict:
+    """The context from a case's answers; ``criteria`` are objects with key, requirement,
+    source_title and effective_date (Criterion rows, or samples)."""
     plan = answers.get("plan", {})
-    patient = _dates(answers.get("patient", {}), "birth_date")
-    diagnosis = _dates(answers.get("diagnosis", {}), "diagnosed_on", "activity_measured_on")
+    patient = _dates(_all_fields(PatientForm, answers.get("patient", {})), "birth_date")
+    diagnosis = _dates(
+        _all_fields(DiagnosisForm, answers.get("diagnosis", {}), "icd10_description"), "diagnosed_on", "activity_measured_on"
+    )
     requested = answers.get("drug", {})
-    product = Drug.objects.filter(slug=requested.get("product")).first() if requested.get("product") else case.drug
+    product = Drug.objects.filter(slug=requested.get("product")).first() if requested.get("product") else drug
     plan_type = PlanType.objects.filter(slug=plan.get("plan_type")).first() if plan.get("plan_type") != NOT_SURE else None
     outcomes = dict(PriorTreatmentForm.OUTCOMES)
     sites = dict(RequestedDrugForm.base_fields["site"].choices)
     by_key = {item["key"]: item for item in answers.get("criteria", {}).get("items", [])}
 
-    criteria = []
-    for criterion in current_criteria(case):
+    criteria_rows = []
+    for criterion in criteria:
         item = by_key.get(criterion.key, {})
-        criteria.append(
+        criteria_rows.append(
             {
                 "requirement": criterion.requirement,
                 "source_title": criterion.source_title,
@@ -50,12 +83,8 @@ def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
 
     return {
         "today": timezone.localdate(),
-        "denial_type": {"name": case.denial_type.name, "title_phrase": case.denial_type.title_phrase},
-        "payer": {
-            "name": case.payer.name,
-            "appeals_address": case.payer.appeals_address,
-            "appeals_fax": case.payer.appeals_fax,
-        },
+        "denial_type": {"name": denial_type.name, "title_phrase": denial_type.title_phrase},
+        "payer": {"name": payer.name, "appeals_address": payer.appeals_address, "appeals_fax": payer.appeals_fax},
         "plan": {
             "type": plan_type.name if plan_type else "",
             "governing_law": plan_type.governing_law if plan_type else "",
@@ -69,7 +98,7 @@ def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
         "patient": patient,
         "diagnosis": diagnosis,
         "drug": {
-            "name": product.name if product else case.drug.name,
+            "name": product.name if product else drug.name,
             "generic_name": product.generic_name if product else "",
             "hcpcs_code": product.hcpcs_code if product else "",
             "dose": requested.get("dose", ""),
@@ -82,11 +111,17 @@ def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
             "site_reason": requested.get("site_reason", ""),
         },
         "treatments": [
-            {**_dates(item, "started_on", "stopped_on"), "outcome": outcomes.get(item.get("outcome"), "")}
+            {
+                **_dates(_all_fields(PriorTreatmentForm, item), "started_on", "stopped_on"),
+                "outcome": outcomes.get(item.get("outcome"), ""),
+            }
             for item in answers.get("treatments", {}).get("items", [])
         ],
         "alternatives": [
-            {**item, "ground": ExceptionGround(item["ground"]).label if item.get("ground") else ""}
+            {
+                **_all_fields(FormularyAlternativeForm, item),
+                "ground": ExceptionGround(item["ground"]).label if item.get("ground") else "",
+            }
             for item in answers.get("alternatives", {}).get("items", [])
         ],
         "evidence": {
@@ -96,9 +131,9 @@ def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
             "guidelines": answers.get("evidence", {}).get("guidelines", ""),
             "literature": answers.get("evidence", {}).get("literature", ""),
         },
-        "authorization": _dates(answers.get("authorization", {}), "approved_until"),
-        "criteria": criteria,
+        "authorization": _dates(_all_fields(AuthorizationHistoryForm, answers.get("authorization", {})), "approved_until"),
+        "criteria": criteria_rows,
         "other_reasons": answers.get("criteria", {}).get("other_reasons", ""),
-        "prescriber": answers.get("prescriber", {}),
+        "prescriber": _all_fields(PrescriberForm, answers.get("prescriber", {})),
         "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
     }
