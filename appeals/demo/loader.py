@@ -15,6 +15,7 @@ from django.db import transaction
 
 from appeals.demo import data, plan_types
 from appeals.feeds.criteria import import_criteria
+from appeals.letters.defaults import ensure_default_letter_templates
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
 from appeals.models.diagnosis import ensure_diagnosis_codes
 from appeals.models.pricing import ensure_default_pricing
@@ -100,6 +101,7 @@ def load_demo_catalog() -> LoadReport:
 
     ensure_default_pricing()
     ensure_diagnosis_codes()
+    ensure_default_letter_templates()
     if Criterion.objects.exists():
         criteria = "left as they are (the catalog already has criteria)."
     else:

@@ -10,6 +10,7 @@ from appeals.models.catalog import (
     PlanType,
 )
 from appeals.models.diagnosis import DiagnosisCode
+from appeals.models.letters import LetterTemplate
 from appeals.models.pricing import Pricing, PromoCode
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "DiagnosisCode",
     "Drug",
     "Guide",
+    "LetterTemplate",
     "Payer",
     "PlanType",
     "Pricing",

@@ -25,7 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from appeals.letters.context import letter_context
-from appeals.models import Case, Drug, Payer, Pricing
+from appeals.letters.defaults import default_body
+from appeals.letters.engine import LetterTemplateError, render_letter
+from appeals.models import Case, Drug, LetterTemplate, Payer, PlanType, Pricing
 from appeals.views.public import current_offer
 from appeals.wizard.forms import NOT_SURE, ResumeEmailForm, StartForm
 from appeals.wizard.steps import applicable_steps, case_deadlines, first_incomplete, reachable, step_by_slug
@@ -167,6 +169,17 @@ def _previous_url(case: Case, step, token: str) -> str | None:
     return reverse("case_step", kwargs={"token": token, "step": steps[index - 1].slug}) if index > 0 else None
 
 
+def _fitting_templates(case: Case) -> list[LetterTemplate]:
+    plan_slug = (case.step_answers("plan") or {}).get("plan_type")
+    plan_type = PlanType.objects.filter(slug=plan_slug).first() if plan_slug and plan_slug != NOT_SURE else None
+    return LetterTemplate.objects.fitting(denial_type=case.denial_type, payer=case.payer, plan_type=plan_type)
+
+
+def _chosen_template(templates: list[LetterTemplate], wanted: str | int | None) -> LetterTemplate | None:
+    """The template asked for if it fits this case, else the most specific one."""
+    return next((t for t in templates if str(t.pk) == str(wanted)), templates[0] if templates else None)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_review(request: HttpRequest, token: str) -> HttpResponse:
@@ -174,16 +187,28 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
     missing = first_incomplete(found)
     if missing is not None:
         return redirect("case_step", token=token, step=missing.slug)
+    templates = _fitting_templates(found)
+    saved = (found.step_answers("letter") or {}).get("template_id")
     if request.method == "POST":
+        chosen = _chosen_template(templates, request.POST.get("template"))
+        found.save_step("letter", {"template_id": chosen.pk if chosen else None})
         return redirect("case_payment", token=token)
+    chosen = _chosen_template(templates, request.GET.get("template") or saved)
     sections = [{"step": step, "summary": step.summary(found)} for step in applicable_steps(found)]
     context = _case_context(found, token, "review")
     pricing = Pricing.current()
+    try:
+        letter = render_letter(chosen.body if chosen else default_body("prescriber"), letter_context(found, context["deadlines"]))
+    except LetterTemplateError:
+        # A template that passed its checks on save but fails on this case: show the shipped letter instead.
+        letter = render_letter(default_body("prescriber"), letter_context(found, context["deadlines"]))
     context.update(
         sections=sections,
         pricing=pricing,
         offer=pricing.offer_for(found.promo_code),
-        letter=render_to_string("appeals/letters/appeal_letter.html", letter_context(found, context["deadlines"])),
+        templates=templates,
+        chosen=chosen,
+        letter=letter,
     )
     return render(request, "appeals/wizard/review.html", context)
 

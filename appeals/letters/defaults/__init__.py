@@ -1,0 +1,31 @@
+"""The letter templates DenialHelp ships: one body per voice, copied for each
+denial type so staff can tailor each on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def default_body(voice: str) -> str:
+    return (HERE / f"{voice}.html").read_text(encoding="utf-8")
+
+
+def ensure_default_letter_templates() -> int:
+    """A general template in each voice for every denial type that has none; returns how many were added."""
+    from appeals.models import DenialType, LetterTemplate
+
+    added = 0
+    for denial_type in DenialType.objects.all():
+        for voice, label in LetterTemplate.Voice.choices:
+            exists = LetterTemplate.objects.filter(denial_type=denial_type, voice=voice, payer=None, plan_type=None).exists()
+            if not exists:
+                LetterTemplate.objects.create(
+                    name=f"{denial_type.name}: {label.split(' (')[0].split(' /')[0].lower()}",
+                    denial_type=denial_type,
+                    voice=voice,
+                    body=default_body(voice),
+                )
+                added += 1
+    return added

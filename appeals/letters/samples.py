@@ -1,0 +1,72 @@
+"""A made-up case with every section answered, to render letter templates
+against before they are saved (and in the admin preview).  No real person."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from appeals.deadlines import CaseDates, compute_deadlines
+from appeals.letters.context import build_letter_context
+from appeals.models import DenialType, Drug, Payer, PlanType
+
+
+@dataclass(frozen=True)
+class SampleCriterion:
+    key: str
+    requirement: str
+    source_title: str
+    effective_date: datetime.date
+
+
+SAMPLE_CRITERIA = [
+    SampleCriterion("diagnosis", "Diagnosis confirmed by a specialist", "Sample coverage policy", datetime.date(2026, 1, 1)),
+    SampleCriterion(
+        "prior-therapy", "Trial of a preferred drug for 12 weeks", "Sample coverage policy", datetime.date(2026, 1, 1)
+    ),
+]
+
+
+def sample_answers(plan_type: PlanType | None, today: datetime.date) -> dict:
+    notice = today - datetime.timedelta(days=12)
+    return {
+        "plan": {"plan_type": plan_type.slug if plan_type else "not-sure", "notice_date": notice.isoformat(),
+                 "expedited": True, "claim_number": "CLM-000000", "reference_number": "REF-000000"},
+        "patient": {"patient_name": "Sample Patient", "birth_date": "1980-01-01", "member_id": "SAMPLE0001",
+                    "group_number": "G-0001", "state": "TX", "email": "sample@example.org"},
+        "diagnosis": {"icd10_code": "M32.14", "icd10_description": "Glomerular disease in systemic lupus erythematosus",
+                      "diagnosed_on": "2019-06-01", "severity": "moderate", "activity_measure": "SLEDAI-2K",
+                      "activity_score": "10", "activity_measured_on": (today - datetime.timedelta(days=20)).isoformat()},
+        "evidence": {"compendia": ["drugdex"], "guidelines": "Sample guideline, 2025", "literature": "Sample study, 2024"},
+        "drug": {"dose": "300 mg", "route": "iv", "frequency": "every 4 weeks", "quantity": "1 vial",
+                 "quantity_limit": "1 vial per 28 days", "quantity_reason": "Sample reason.",
+                 "site": "hospital_outpatient", "site_reason": "Sample reason."},
+        "treatments": {"items": [{"drug": "Sample drug", "dose": "400 mg daily", "started_on": "2020-01-10",
+                                  "stopped_on": "2021-03-01", "outcome": "inadequate_response", "notes": ""}]},
+        "alternatives": {"items": [{"drug": "Sample alternative", "ground": "expected_ineffective", "explanation": "Sample."}]},
+        "authorization": {"previously_approved": "yes", "authorization_number": "PA-0001", "approved_until": "2026-06-30", "history": ""},
+        "criteria": {"items": [
+            {"key": "diagnosis", "status": "met", "evidence": "Clinic note", "evidence_date": "2026-10-01"},
+            {"key": "prior-therapy", "status": "exception", "ground": "contraindicated", "explanation": "Sample."},
+        ], "other_reasons": "Sample other reason."},
+        "prescriber": {"prescriber_name": "Sample Prescriber", "credentials": "MD", "specialty": "Rheumatology",
+                       "npi": "1234567893", "practice_name": "Sample Clinic", "address_line1": "1 Sample Street",
+                       "address_line2": "", "city": "Austin", "state": "TX", "zip_code": "78701",
+                       "phone": "(512) 555-0100", "fax": "(512) 555-0101", "email": ""},
+    }  # fmt: skip
+
+
+def sample_context(denial_type: DenialType, plan_type: PlanType | None, payer: Payer | None = None) -> dict:
+    today = timezone.localdate()
+    answers = sample_answers(plan_type, today)
+    drug = Drug(name="Sampledrug", generic_name="sampledrug-xxxx", hcpcs_code="J0000")
+    payer = payer or Payer(
+        name="Sample Health Plan", appeals_address="PO Box 1\nSample City, TX 78701", appeals_fax="(800) 555-0100"
+    )
+    rules = list(plan_type.deadline_rules.all()) if plan_type and plan_type.pk else []
+    deadlines = compute_deadlines(rules, CaseDates(notice_date=today - datetime.timedelta(days=12), today=today, expedited=True))
+    return build_letter_context(
+        answers=answers, drug=drug, payer=payer, denial_type=denial_type, criteria=SAMPLE_CRITERIA, deadlines=deadlines
+    )
