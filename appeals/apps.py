@@ -8,36 +8,25 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
+        from appeals import models
         from appeals.caching import bump_catalog_version_on_commit
-        from appeals.models import (
-            AppealDeadlineRule,
-            CriteriaImport,
-            Criterion,
-            DenialType,
-            Drug,
-            Guide,
-            Payer,
-            PlanType,
-            Pricing,
-            PromoCode,
-        )
 
         # Everything a public page shows.  The criteria feed saves a
         # CriteriaImport row with every import that changes anything.
         for model in (
-            AppealDeadlineRule,
-            CriteriaImport,
-            Criterion,
-            DenialType,
-            Drug,
-            Guide,
-            Payer,
-            PlanType,
-            Pricing,
-            PromoCode,
+            models.AppealDeadlineRule,
+            models.CriteriaImport,
+            models.Criterion,
+            models.DenialType,
+            models.Drug,
+            models.Guide,
+            models.Payer,
+            models.PlanType,
+            models.Pricing,
+            models.PromoCode,
         ):
             post_save.connect(bump_catalog_version_on_commit, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
             post_delete.connect(bump_catalog_version_on_commit, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
         m2m_changed.connect(
-            bump_catalog_version_on_commit, sender=Payer.plan_types.through, dispatch_uid="page-cache-payer-plans"
+            bump_catalog_version_on_commit, sender=models.Payer.plan_types.through, dispatch_uid="page-cache-payer-plans"
         )

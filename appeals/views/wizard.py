@@ -180,13 +180,18 @@ def _chosen_template(templates: list[LetterTemplate], wanted: str | int | None) 
     return next((t for t in templates if str(t.pk) == str(wanted)), templates[0] if templates else None)
 
 
+def _unanswered_step_redirect(case: Case, token: str) -> HttpResponse | None:
+    """Review and payment open only when every needed step is answered."""
+    missing = first_incomplete(case)
+    return redirect("case_step", token=token, step=missing.slug) if missing is not None else None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_review(request: HttpRequest, token: str) -> HttpResponse:
     found = _case_or_404(token)
-    missing = first_incomplete(found)
-    if missing is not None:
-        return redirect("case_step", token=token, step=missing.slug)
+    if unanswered := _unanswered_step_redirect(found, token):
+        return unanswered
     templates = _fitting_templates(found)
     saved = (found.step_answers("letter") or {}).get("template_id")
     if request.method == "POST":
@@ -216,9 +221,8 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def case_payment(request: HttpRequest, token: str) -> HttpResponse:
     found = _case_or_404(token)
-    missing = first_incomplete(found)
-    if missing is not None:
-        return redirect("case_step", token=token, step=missing.slug)
+    if unanswered := _unanswered_step_redirect(found, token):
+        return unanswered
     pricing = Pricing.current()
     context = _case_context(found, token, "review")
     context.update(pricing=pricing, offer=pricing.offer_for(found.promo_code))

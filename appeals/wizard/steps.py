@@ -171,10 +171,8 @@ class ItemsStep(Step):
         formset_class = self.formset_class()
         kwargs = {"prefix": self.slug, "form_kwargs": self.form_kwargs(case)}
         if data is not None:
-            formset = formset_class(data, **kwargs)
-        else:
-            formset = formset_class(initial=(case.step_answers(self.slug) or {}).get("items", []), **kwargs)
-        return formset
+            return formset_class(data, **kwargs)
+        return formset_class(initial=(case.step_answers(self.slug) or {}).get("items", []), **kwargs)
 
     def summary(self, case: Case) -> Summary:
         form = self.form_class(**self.form_kwargs(case))

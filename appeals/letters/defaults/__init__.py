@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).parent
+NAME_BY_VOICE = {"prescriber": "prescriber's letter", "patient": "patient's letter"}
 
 
 def default_body(voice: str) -> str:
@@ -18,11 +19,11 @@ def ensure_default_letter_templates() -> int:
 
     added = 0
     for denial_type in DenialType.objects.all():
-        for voice, label in LetterTemplate.Voice.choices:
+        for voice in LetterTemplate.Voice.values:
             exists = LetterTemplate.objects.filter(denial_type=denial_type, voice=voice, payer=None, plan_type=None).exists()
             if not exists:
                 LetterTemplate.objects.create(
-                    name=f"{denial_type.name}: {label.split(' (')[0].split(' /')[0].lower()}",
+                    name=f"{denial_type.name}: {NAME_BY_VOICE[voice]}",
                     denial_type=denial_type,
                     voice=voice,
                     body=default_body(voice),
