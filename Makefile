@@ -33,6 +33,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/landing.py $(BENCH_ARGS)
 	$(BIN)/python bench/wizard.py
+	$(BIN)/python bench/packet.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -41,6 +42,18 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# manage.py check --deploy under a production configuration (throwaway secrets;
+# nothing is connected to), the linters, and the pinned requirements' audit.
+PRODUCTION_CHECK_ENV = DEBUG=false ALLOWED_HOSTS=denialhelp.example \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	PATIENT_DATA_KEYS=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(32))') \
+	DATABASE_URL=postgres://check@127.0.0.1:5432/check CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	CACHE_URL=redis://127.0.0.1:6379/2 STRIPE_SECRET_KEY=sk_live_check STRIPE_WEBHOOK_SECRET=whsec_check EMAIL_HOST=smtp.example
+
+check: lint
+	$(PRODUCTION_CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python .ci/audit_requirements.py
 
 superuser: $(BIN)/.installed
 	$(BIN)/python manage.py createsuperuser

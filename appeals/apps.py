@@ -8,8 +8,15 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
-        from appeals import models
+        from celery.signals import task_prerun
+        from django.core.signals import request_started
+
+        from appeals import models, phi
         from appeals.caching import bump_catalog_version_on_commit
+
+        # Each request and each task starts with no patient strings remembered.
+        request_started.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-request")
+        task_prerun.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-task")
 
         # Everything a public page shows.  The criteria feed saves a
         # CriteriaImport row with every import that changes anything.

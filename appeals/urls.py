@@ -3,7 +3,7 @@ from django.urls import path
 
 from appeals.caching import cached_page
 from appeals.sitemaps import SITEMAPS, landing_sitemap
-from appeals.views import health, public, wizard
+from appeals.views import checkout, delivery, health, public, wizard
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -23,9 +23,15 @@ urlpatterns = [
     path("start/", wizard.start, name="start"),
     path("case/<str:token>/", wizard.case, name="case"),
     path("case/<str:token>/review/", wizard.case_review, name="case_review"),
-    path("case/<str:token>/payment/", wizard.case_payment, name="case_payment"),
+    path("case/<str:token>/payment/", checkout.case_payment, name="case_payment"),
     path("case/<str:token>/later/", wizard.case_later, name="case_later"),
     path("case/<str:token>/<slug:step>/", wizard.case_step, name="case_step"),
+    path("letters/<str:token>/", checkout.letter_status, name="letter_status"),
+    path("letters/<str:token>/pay/", checkout.letter_pay, name="letter_pay"),
+    path("letters/<str:token>/deadlines.ics", delivery.letter_calendar, name="letter_calendar"),
+    path("letters/<str:token>/<slug:kind>/", delivery.letter_file, name="letter_file"),
+    path("pay/local/<str:public_id>/", checkout.local_payment, name="local_payment"),
+    path("stripe/webhook/", checkout.stripe_webhook, name="stripe_webhook"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
 ]

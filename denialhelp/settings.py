@@ -9,9 +9,11 @@ unsafe setting, so a half-configured server never starts serving patients.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from denialhelp.broker import embedded_broker_url, is_embedded, transport_for
 from denialhelp.env import env_bool, env_int, env_list, env_str
@@ -52,11 +54,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "appeals",
 ]
 
 MIDDLEWARE = [
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "denialhelp.urls"
@@ -123,6 +131,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
+# Redis redelivers a task whose worker died (acks_late) after this many
+# seconds; it must exceed the longest task (a packet renders in about a second).
+# The embedded broker passes its options to SQLAlchemy, which knows no such option.
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {} if is_embedded(CELERY_BROKER_URL) else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600)}
+)
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# The sweep that re-queues letters whose render message was lost (a broker
+# that was down, an embedded broker whose worker was killed; see
+# Letter.objects.stalled): how often it runs, and how long a render may take
+# before its letter counts as stalled.
+LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
+LETTER_RENDER_LEASE_SECONDS = env_int("LETTER_RENDER_LEASE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-letters": {"task": "appeals.requeue_stalled_letters", "schedule": float(LETTER_SWEEP_SECONDS)},
+}
 
 # Stripe.  STRIPE_API_BASE points the stripe library at another server (the
 # fake API in the tests); leave it unset in production.
@@ -151,6 +175,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # Counts failed staff logins and refuses a locked-out username from that address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+# Lock the username from that address, so a stranger cannot lock staff out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "appeals.ratelimits.client_ip"
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
@@ -174,6 +211,11 @@ STORAGES = {
     },
 }
 
+# No form here takes more than a few kilobytes (uploaded files are counted
+# separately): a larger body is refused with 400 before any view reads it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
 # The criteria feed refuses uploads larger than this, in bytes.
 CRITERIA_FEED_MAX_BYTES = env_int("CRITERIA_FEED_MAX_BYTES", 5 * 1024 * 1024)
 
@@ -187,22 +229,105 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy: scripts and styles only from this site, never
+# inline; forms may post only here and to Stripe's checkout (the browser also
+# applies form-action to the redirect after the payment form).
+_STRIPE_CHECKOUT_ORIGINS = ["https://checkout.stripe.com"]
+if STRIPE_API_BASE:  # the tests' fake Stripe serves its checkout page itself
+    _STRIPE_CHECKOUT_ORIGINS.append(STRIPE_API_BASE.rstrip("/"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *_STRIPE_CHECKOUT_ORIGINS],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb",
+    )
+}  # fmt: skip
+
+X_FRAME_OPTIONS = "DENY"
+
+# Rate limits (django-ratelimit, counted in the shared cache): starting cases
+# and checkouts per client address, generous enough for a busy clinic.
+RATELIMIT_START = env_str("RATELIMIT_START", "30/h")
+RATELIMIT_CHECKOUT = env_str("RATELIMIT_CHECKOUT", "20/h")
+RATELIMIT_IP_META_KEY = "appeals.ratelimits.client_ip"
+if DEBUG:
+    # The local-memory cache is per process: fine on a developer machine,
+    # refused in production by the readiness check (CACHE_URL must be Redis).
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
 # /healthz is probed over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Logs: one JSON object a line in production (plain text on a developer
+# machine), each with the request id, and every handler behind the filter that
+# redacts patient data and link tokens (appeals/phi.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+LOG_REQUEST_ID_HEADER = env_str("LOG_REQUEST_ID_HEADER", "") or None  # e.g. HTTP_X_REQUEST_ID from the proxy
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "appeals.phi.PatientSafeReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "patient_data": {"()": "appeals.phi.PatientDataFilter"},
+        "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "patient_data"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "patient_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own loggers, with the same guard as everything else.
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint logs every rendering step and fontTools every font subset at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+        # At DEBUG the stripe library logs request bodies: the receipt address and the status link.
+        "stripe": {"level": "INFO"},
+    },
 }
 
 if not DEBUG:

@@ -115,34 +115,42 @@ class WorkerProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
+def start_worker(log_path: Path, *extra_args: str, **env: str) -> WorkerProcess:
     """A real `celery worker` process on the configured broker, reading the
-    test database.  Tests using it must commit their data (transactional_db)."""
-    need(broker_reachable(), f"the Celery broker at {settings.CELERY_BROKER_URL.split('@')[-1]} does not answer")
-    celery_app.control.purge()  # a message left by an earlier, interrupted run
-    log_path = tmp_path / "worker.log"
+    test database, in a process group of its own (so a test can kill it whole)."""
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "denialhelp", "worker",
                 "--loglevel=INFO", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
+                "-n", f"test-{uuid.uuid4().hex[:8]}@%h", *extra_args,
             ],
             cwd=ROOT,
-            env=subprocess_env(DATABASE_URL=database_url_for_subprocess()),
+            env=subprocess_env(DATABASE_URL=database_url_for_subprocess(), **env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-    worker = WorkerProcess(process, log_path)
-    try:
-        from appeals.tasks import ping
+    return WorkerProcess(process, log_path)
 
-        assert ping.delay().get(timeout=60) == "pong", worker.log()
+
+def wait_until_ready(worker: WorkerProcess) -> None:
+    from appeals.tasks import ping
+
+    assert ping.delay().get(timeout=60) == "pong", worker.log()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
+    """A real worker process; tests using it must commit their data (transactional_db)."""
+    need(broker_reachable(), f"the Celery broker at {settings.CELERY_BROKER_URL.split('@')[-1]} does not answer")
+    celery_app.control.purge()  # a message left by an earlier, interrupted run
+    worker = start_worker(tmp_path / "worker.log")
+    try:
+        wait_until_ready(worker)
         yield worker
     finally:
-        stop_process_group(process)
+        stop_process_group(worker.process)
 
 
 @pytest.fixture(scope="session")
@@ -185,3 +193,22 @@ def _empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+WEBHOOK_SECRET = "whsec_test_denialhelp_webhook"
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    """The fake Stripe API on a random local port, with the app's Stripe
+    settings pointing at it (a test secret key and webhook secret)."""
+    from tests.fake_stripe import FakeStripe
+
+    fake = FakeStripe(api_key=f"sk_test_{uuid.uuid4().hex}").start()
+    settings.STRIPE_SECRET_KEY = fake.api_key
+    settings.STRIPE_API_BASE = fake.url
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    try:
+        yield fake
+    finally:
+        fake.stop()

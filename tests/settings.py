@@ -11,6 +11,7 @@ from denialhelp.settings import DATABASES, VAR_DIR
 if "CELERY_BROKER_URL" not in os.environ:
     CELERY_BROKER_URL = embedded_broker_url(VAR_DIR / "test-celery-broker.sqlite3")
     CELERY_BROKER_TRANSPORT = transport_for(CELERY_BROKER_URL)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
     CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / 'test-celery-results.sqlite3'}"
 
 # A SQLite test database on disk (not in memory), so a Celery worker process

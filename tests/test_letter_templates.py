@@ -117,7 +117,7 @@ def test_the_most_specific_template_is_preselected_and_the_choice_is_rendered(cl
     assert "Cigna-specific letter for Maria Quintana-Reyes" in html.unescape(review.content.decode())
     patient_letter = LetterTemplate.objects.get(denial_type=step_therapy, voice="patient", payer=None)
     shown = client.get(case_url + "review/", {"template": patient_letter.pk})
-    assert "(or representative:" in shown.content.decode()
+    assert "Signature of the member or representative" in shown.content.decode()
     client.post(case_url + "review/", {"template": patient_letter.pk})
     from appeals.models import Case
 

@@ -423,7 +423,7 @@ def test_prescriber_phone_numbers_are_normalised_and_npi_may_be_left_for_the_off
     assert client.post(case_url + "prescriber/", {**PRESCRIBER, "npi": ""}).status_code == 302
     answers = Case.objects.get().step_answers("prescriber")
     assert (answers["phone"], answers["fax"], answers["npi"]) == ("(512) 555-0142", "(512) 555-0143", "")
-    assert "NPI: ______________" in text(client.get(case_url + "review/"))
+    assert "NPI ______________" in text(client.get(case_url + "review/"))
 
 
 # --- Saved progress ------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class PlanTypeAdmin(SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "order", "description", "how_to_tell")}),
         ("Appeal route", {"fields": ("governing_law", "first_level_reviewer", "next_level", "state_step_therapy_law_applies")}),
+        ("What the letter asserts and attaches", {"fields": ("appeal_rights", "enclosures")}),
     )
 
 
@@ -128,6 +129,7 @@ class DenialTypeForm(forms.ModelForm):
             "typical_wording",
             "exception_grounds",
             "intake_sections",
+            "enclosures",
         ]
 
 
@@ -140,7 +142,7 @@ class DenialTypeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "order", "title_phrase", "flips_when", "typical_wording")}),
-        ("What the case needs", {"fields": ("exception_grounds", "intake_sections")}),
+        ("What the case needs", {"fields": ("exception_grounds", "intake_sections", "enclosures")}),
     )
 
 

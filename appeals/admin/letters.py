@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from appeals.admin.letter_preview import FORM_ID, PreviewForm, preview_html_view, preview_links, preview_pdf_view
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
-from appeals.models import DenialType, LetterTemplate, PlanType
+from appeals.models import DenialType, Letter, LetterAccess, LetterTemplate, PlanType
+from appeals.views.delivery import FILES, file_response
 
 
 def covered_plan_types(plan_type, payer) -> list:
@@ -48,7 +54,37 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
     list_display = ("name", "denial_type", "voice", "payer", "plan_type", "active", "updated_at")
     list_filter = ("voice", "denial_type", "active")
     search_fields = ("name",)
-    readonly_fields = ("sample_preview",)
+    readonly_fields = ("case_preview", "sample_preview")
+
+    def get_urls(self):
+        from django.urls import path
+
+        def view(function):
+            return self.admin_site.admin_view(lambda request, object_id: function(self, request, object_id))
+
+        return [
+            path("<path:object_id>/preview/", view(preview_html_view), name="appeals_lettertemplate_preview"),
+            path("<path:object_id>/preview.pdf", view(preview_pdf_view), name="appeals_lettertemplate_preview_pdf"),
+        ] + super().get_urls()
+
+    @admin.display(description="Preview with a case")
+    def case_preview(self, obj: LetterTemplate) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the template to preview it with a sample or a real case."
+        form = PreviewForm(obj, attrs={"form": FORM_ID})
+        links = preview_links(obj)
+        return format_html(
+            "<div>{} {} "
+            '<button type="submit" form="{}" formaction="{}" formtarget="_blank">Show the packet</button> '
+            '<button type="submit" form="{}" formaction="{}" formtarget="_blank">Open the PDF</button></div>'
+            "<p class='help'>Renders the saved template. Real cases are listed by number only.</p>",
+            form["source"],
+            form["plan_type"],
+            FORM_ID,
+            links["html"],
+            FORM_ID,
+            links["pdf"],
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -68,3 +104,77 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
             return format_html("<p class='errornote'>{}</p>", str(exc))
         # Staff-written markup over autoescaped sample data: shown as the letter will look.
         return mark_safe(f"<div style='max-width:50rem;border:1px solid #ccc;padding:1rem;background:#fff'>{html}</div>")
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    """Letters as staff look after them: state, attempts, timing, and a retry
+    for the failed ones.  No patient detail shows here."""
+
+    list_display = ("__str__", "status", "case_id", "template", "attempts", "page_count", "render_ms", "created_at", "ready_at")
+    list_filter = ("status",)
+    list_select_related = ("template",)
+    date_hierarchy = "created_at"
+    actions = ["retry_failed"]
+    fields = (
+        "status",
+        "case",
+        "template",
+        "template_version",
+        "attempts",
+        "page_count",
+        "render_ms",
+        "created_at",
+        "queued_at",
+        "rendering_started_at",
+        "ready_at",
+        "failure_reason",
+        "files",
+    )
+    readonly_fields = fields
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:letter_id>/file/<slug:kind>/",
+                self.admin_site.admin_view(self.download),
+                name="appeals_letter_download",
+            )
+        ]
+        return urls + super().get_urls()
+
+    @admin.display(description="Files")
+    def files(self, obj: Letter) -> str:
+        if obj is None or obj.status != Letter.Status.READY:
+            return "None yet."
+        links = [("pdf", "PDF packet")] + ([("docx", "Word letter")] if obj.docx_file else [])
+        return format_html_join(
+            " · ",
+            "<a href='{}'>{}</a>",
+            ((reverse("admin:appeals_letter_download", args=[obj.pk, kind]), label) for kind, label in links),
+        )
+
+    def download(self, request, letter_id: int, kind: str):
+        """A staff download of a letter's file, recorded with who took it."""
+        if not self.has_view_permission(request) or kind not in FILES:
+            raise PermissionDenied
+        letter = get_object_or_404(Letter, pk=letter_id, status=Letter.Status.READY)
+        if kind == "docx" and not letter.docx_file:
+            raise Http404("This letter has no Word version.")
+        LetterAccess.record(letter, LetterAccess.Who.STAFF, kind, user=request.user)
+        return file_response(letter, kind)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # letters come from paid orders
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Retry the selected failed letters")
+    def retry_failed(self, request, queryset) -> None:
+        retried = sum(letter.retry() for letter in queryset.filter(status=Letter.Status.FAILED))
+        skipped = queryset.count() - retried
+        self.message_user(
+            request,
+            f"{retried} letter(s) queued again." + (f" {skipped} were not failed and were left alone." if skipped else ""),
+        )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from appeals.models import Pricing, PromoCode
+from appeals.models import Order, Pricing, PromoCode
 from appeals.models.pricing import format_cents
 
 
@@ -24,19 +26,34 @@ class PricingAdmin(SimpleHistoryAdmin):
 
 @admin.register(PromoCode)
 class PromoCodeAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "discount", "valid_from", "valid_until", "max_redemptions", "first_letter_only", "active")
+    list_display = (
+        "code", "discount", "valid_from", "valid_until", "redemptions", "max_redemptions", "first_letter_only", "active",
+    )  # fmt: skip
     list_filter = ("active", "first_letter_only", "kind")
     search_fields = ("code",)
+    readonly_fields = ("redemptions",)
     fields = (
         "code",
         "kind",
         "amount_off_cents",
         "percent_off",
         ("valid_from", "valid_until"),
-        "max_redemptions",
+        ("max_redemptions", "redemptions"),
         "first_letter_only",
         "active",
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Redemptions are paid orders, the number max_redemptions limits.
+        paid = Q(orders__status=Order.Status.PAID)
+        return super().get_queryset(request).annotate(redemption_count=Count("orders", filter=paid))
+
+    @admin.display(description="Redemptions", ordering="redemption_count")
+    def redemptions(self, promo: PromoCode) -> int:
+        count = getattr(promo, "redemption_count", None)
+        if count is None:  # the add page's new code, not from the annotated list
+            count = promo.orders.filter(status=Order.Status.PAID).count() if promo.pk else 0
+        return count
 
     @admin.display(description="Discount")
     def discount(self, promo: PromoCode) -> str:

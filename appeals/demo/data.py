@@ -22,6 +22,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cMust try and fail a preferred alternative first\u201d",
         "exception_grounds": list(G),
         "intake_sections": ["prior_treatments", "disease_activity"],
+        "enclosures": "Records of each drug the plan requires first: dose, start and stop dates, and why it was stopped\nPharmacy claims or fill history for those drugs",
         "order": 1,
     },
     {
@@ -33,6 +34,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cNot a medically accepted indication\u201d",
         "exception_grounds": ["expected_ineffective", "tried_and_failed", "not_best_interest"],
         "intake_sections": ["compendia_support", "prior_treatments", "disease_activity"],
+        "enclosures": "Compendium listings for this use (AHFS-DI, DRUGDEX, NCCN category or Lexi-Drugs evidence level)\nGuideline excerpts and the key published trials",
         "order": 2,
     },
     {
@@ -44,6 +46,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cExceeds plan quantity limit\u201d",
         "exception_grounds": ["expected_ineffective", "tried_and_failed", "stable_on_current"],
         "intake_sections": ["dose_and_quantity", "prior_treatments"],
+        "enclosures": "The dosing section of the prescribing information\nRecords showing the lower dose failed or lost effect",
         "order": 3,
     },
     {
@@ -55,6 +58,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cDoes not meet clinical criteria\u201d (CO-50)",
         "exception_grounds": ["contraindicated", "expected_ineffective", "not_best_interest"],
         "intake_sections": ["disease_activity", "prior_treatments"],
+        "enclosures": "Dated disease-activity scores (e.g. SLEDAI-2K, CDAI) and the notes they come from\nGuideline excerpts supporting this treatment",
         "order": 4,
     },
     {
@@ -66,6 +70,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cDrug not on formulary\u201d",
         "exception_grounds": ["contraindicated", "expected_ineffective", "tried_and_failed", "stable_on_current"],
         "intake_sections": ["formulary_alternatives", "prior_treatments"],
+        "enclosures": "Records for each formulary alternative: tried and failed, contraindicated, or expected to work less well",
         "order": 5,
     },
     {
@@ -77,6 +82,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cNot medically necessary in the hospital outpatient setting\u201d",
         "exception_grounds": ["contraindicated", "not_best_interest"],
         "intake_sections": ["site_of_care", "authorization_history"],
+        "enclosures": "Records of the clinical reason for this site (prior infusion reactions, monitoring needs, first doses)\nThe earlier authorization letter, if the plan approved this treatment before",
         "order": 6,
     },
     {
@@ -88,6 +94,7 @@ DENIAL_TYPES = [
         "typical_wording": "\u201cExperimental / investigational exclusion\u201d",
         "exception_grounds": ["expected_ineffective", "not_best_interest"],
         "intake_sections": ["compendia_support", "prior_treatments"],
+        "enclosures": "Documentation of FDA approval status for this use\nCompendium or NCCN listings and the phase III trial publications",
         "order": 7,
     },
 ]

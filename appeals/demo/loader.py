@@ -33,9 +33,20 @@ class LoadReport:
         return f"Demo catalog: added {parts or 'nothing (already loaded)'}. Criteria: {self.criteria}"
 
 
+# Fields added after databases were first loaded: an existing row gets the demo
+# value while the field is still empty, and keeps whatever staff wrote there.
+FILLED_WHEN_EMPTY = ("appeal_rights", "enclosures")
+
+
 def _get_or_create(model, lookup: dict, defaults: dict) -> tuple[object, bool]:
     existing = model.objects.filter(**lookup).first()
     if existing is not None:
+        empty = [name for name in FILLED_WHEN_EMPTY if name in defaults and not getattr(existing, name)]
+        if empty:
+            for name in empty:
+                setattr(existing, name, defaults[name])
+            existing.full_clean()
+            existing.save(update_fields=empty)
         return existing, False
     # Validated like an admin save, so the demo data obeys the models' rules.
     obj = model(**lookup, **defaults)

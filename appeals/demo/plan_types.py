@@ -60,6 +60,116 @@ _ACA_EXTERNAL_REVIEW_RULES = [
     },
 ]
 
+# What a letter asserts for each plan type (domain-facts.md §1 and §4, item 9),
+# one right a line, "statement | citation"; a right without a citation the
+# sources give is stated without one rather than with a guessed paragraph.
+_ERISA_RIGHTS = [
+    "Free access to, and copies of, all documents, records and other information relevant to the claim "
+    "| 29 CFR 2560.503-1(h)(2)(iii), (m)(8)",
+    "The internal rule, guideline, protocol or criterion relied on, and an explanation of the scientific or clinical "
+    "judgment applied to the patient's circumstances | 29 CFR 2560.503-1(g)(1)(v)(A)-(B)",
+    "A review that gives no deference to the initial denial, by someone who did not make it | 29 CFR 2560.503-1(h)(3)(ii)",
+    "Consultation with a health care professional with appropriate training and experience in the field of medicine "
+    "involved, who was not consulted on the initial denial, and the names of the experts consulted "
+    "| 29 CFR 2560.503-1(h)(3)(iii)-(v)",
+    "Any new or additional evidence or rationale, free and before the decision, with time to respond "
+    "| 29 CFR 2590.715-2719(b)(2)(ii)(C)",
+]
+_ERISA_FUNDING = "A statement of the plan's funding status (insured or self-funded) and a copy of the Summary Plan Description"
+
+APPEAL_RIGHTS = {
+    "employer-self-funded": "\n".join(
+        [
+            *_ERISA_RIGHTS,
+            "Federal external review by an independent review organization if the denial is upheld | 29 CFR 2590.715-2719(d)",
+            _ERISA_FUNDING,
+        ]
+    ),
+    "employer-fully-insured": "\n".join(
+        [
+            *_ERISA_RIGHTS,
+            "External review under state law by an independent review organization if the denial is upheld | 45 CFR 147.136(c)",
+            "The step-therapy exception protections of the state insurance law that governs the policy, which ERISA "
+            "leaves in force for insured plans",
+            _ERISA_FUNDING,
+        ]
+    ),
+    "aca-individual": "\n".join(
+        [
+            "Free access to, and copies of, all documents relevant to the claim, including the criteria relied on "
+            "| 45 CFR 147.136(b)(3); 29 CFR 2560.503-1(h)(2)(iii)",
+            "Review by a health care professional with appropriate training and experience in the field of medicine "
+            "involved | 45 CFR 147.136(b)(3); 29 CFR 2560.503-1(h)(3)(iii)",
+            "Any new or additional evidence or rationale, free and before the decision, with time to respond "
+            "| 45 CFR 147.136(b)(3)",
+            "External review by an independent review organization if the denial is upheld | 45 CFR 147.136(c)-(d)",
+            "The step-therapy exception protections of the state insurance law that governs the policy",
+        ]
+    ),
+    "medicare-part-d": "\n".join(
+        [
+            "A copy of the case file and of the coverage criteria the plan applied",
+            "A redetermination by a reviewer who did not make the coverage determination, with a physician deciding "
+            "any question of medical necessity | 42 CFR 423.590",
+            "An exception when the prescriber's statement shows the covered alternatives would be less effective or "
+            "cause adverse effects | 42 CFR 423.578(b)(5)",
+            "An expedited redetermination when the prescriber says the standard time frame may seriously jeopardize "
+            "the enrollee's health | 42 CFR 423.584",
+            "Reconsideration by the Part D Independent Review Entity, whose medical-necessity reviewer is a physician "
+            "with appropriate expertise | 42 CFR 423.600",
+        ]
+    ),
+    "medicare-advantage": "\n".join(
+        [
+            "A copy of the case file and of the coverage criteria the plan applied",
+            "Reconsideration of a medical-necessity denial by a physician with expertise in the field of medicine "
+            "involved | 42 CFR 422.590(g)(2)",
+            "An expedited reconsideration when a physician asks for one | 42 CFR 422.578",
+            "A decision on a Part B drug within 7 calendar days (72 hours expedited), with no extension | 42 CFR 422.590",
+            "Automatic forwarding to the Part C Independent Review Entity if the denial is upheld | 42 CFR 422.592",
+        ]
+    ),
+    "medicaid-managed-care": "\n".join(
+        [
+            "A copy of the case file and of the criteria the plan applied",
+            "Review by a reviewer with appropriate clinical expertise in treating the enrollee's condition",
+            "An expedited resolution when the provider indicates the standard time could seriously jeopardize the "
+            "enrollee's life, health or ability to attain, maintain or regain maximum function, with no punitive "
+            "action against the provider | 42 CFR 438.410",
+            "A response to a prior-authorization request for a covered outpatient drug within 24 hours, and at least a "
+            "72-hour supply in an emergency | SSA §1927(d)(5) (42 U.S.C. 1396r-8(d)(5))",
+            "A state fair hearing after the plan's appeal, or at once if the plan misses its notice or timing rules "
+            "| 42 CFR 438.408(c)(3), (f)",
+        ]
+    ),
+    "fehb": "\n".join(
+        [
+            "A copy of the documents the carrier relied on, including the criteria it applied",
+            "Review by a health care professional with appropriate training and experience in the field of medicine involved",
+            "Any new or additional evidence or rationale, before the carrier decides | FEHB plan brochure, Section 8",
+            "Review by the Office of Personnel Management if the carrier upholds the denial | 5 CFR 890.105(e)",
+        ]
+    ),
+}
+
+# What to attach beyond the records every appeal needs (domain-facts.md §4, enclosures and who may file).
+ENCLOSURES = {
+    "employer-self-funded": "The plan's authorized-representative form, if the plan's procedure requires one for a "
+    "non-urgent appeal filed by the physician",
+    "employer-fully-insured": "The state's step-therapy exception form, for a step-therapy or formulary denial\n"
+    "The plan's authorized-representative form, if the plan's procedure requires one for a non-urgent appeal filed "
+    "by the physician",
+    "aca-individual": "The state's step-therapy exception form, for a step-therapy or formulary denial",
+    "medicare-part-d": "The prescriber's supporting statement (or the plan's coverage-determination form), required "
+    "for an exception\nAppointment of Representative (form CMS-1696), if someone other than the enrollee or the "
+    "prescriber files",
+    "medicare-advantage": "Appointment of Representative (form CMS-1696), if someone other than the enrollee or a "
+    "treating physician files",
+    "medicaid-managed-care": "The enrollee's written consent, when the provider files the appeal (42 CFR 438.402(c)(1)(ii))",
+    "fehb": "A copy of the carrier's denial and of every earlier letter in this dispute (OPM asks for them if the "
+    "dispute reaches it)",
+}
+
 PLAN_TYPES = [
     {
         "slug": "employer-self-funded",
@@ -379,3 +489,7 @@ PLAN_TYPES = [
         ],
     },
 ]
+
+for _entry in PLAN_TYPES:
+    _entry["appeal_rights"] = APPEAL_RIGHTS[_entry["slug"]]
+    _entry["enclosures"] = ENCLOSURES[_entry["slug"]]

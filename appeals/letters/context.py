@@ -84,11 +84,18 @@ def build_letter_context(
     return {
         "today": timezone.localdate(),
         "denial_type": {"name": denial_type.name, "title_phrase": denial_type.title_phrase},
-        "payer": {"name": payer.name, "appeals_address": payer.appeals_address, "appeals_fax": payer.appeals_fax},
+        "payer": {
+            "name": payer.name,
+            "appeals_address": payer.appeals_address,
+            "appeals_fax": payer.appeals_fax,
+            "appeals_phone": payer.appeals_phone,
+        },
         "plan": {
             "type": plan_type.name if plan_type else "",
             "governing_law": plan_type.governing_law if plan_type else "",
+            "first_level_reviewer": plan_type.first_level_reviewer if plan_type else "",
             "next_level": plan_type.next_level if plan_type else "",
+            "rights": plan_type.rights() if plan_type else [],
             "state_law_applies": bool(plan_type and plan_type.state_step_therapy_law_applies),
             "notice_date": parse_date(plan["notice_date"]) if plan.get("notice_date") else None,
             "expedited": bool(plan.get("expedited")),
@@ -135,5 +142,6 @@ def build_letter_context(
         "criteria": criteria_rows,
         "other_reasons": answers.get("criteria", {}).get("other_reasons", ""),
         "prescriber": _all_fields(PrescriberForm, answers.get("prescriber", {})),
+        "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
     }

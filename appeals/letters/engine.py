@@ -6,9 +6,10 @@ template is saved instead of printing nothing in a patient's letter."""
 
 from __future__ import annotations
 
+import functools
 import re
 
-from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
 
 _UNKNOWN_NAMED = re.compile(r"\x00unknown-variable:(.*?)\x00")
 
@@ -19,10 +20,19 @@ class LetterTemplateError(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=128)
+def _compiled(body: str) -> Template:
+    # A worker renders the same few templates over and over (the PDF and the
+    # Word file each render the letter); a compiled template renders any
+    # context and is never changed by rendering, so it can be kept.  A staff
+    # edit is a different body, so a new entry.
+    return ENGINE.from_string(body)
+
+
 def render_letter(body: str, context: dict) -> str:
     """The letter as HTML; raises LetterTemplateError for a syntax error or an unknown variable."""
     try:
-        html = ENGINE.from_string(body).render(Context(context, autoescape=True))
+        html = _compiled(body).render(Context(context, autoescape=True))
     except TemplateSyntaxError as exc:
         raise LetterTemplateError(f"Template syntax error: {exc}") from exc
     except TemplateDoesNotExist as exc:

@@ -63,7 +63,10 @@ def sample_context(denial_type: DenialType, plan_type: PlanType | None, payer: P
     answers = sample_answers(plan_type, today)
     drug = Drug(name="Sampledrug", generic_name="sampledrug-xxxx", hcpcs_code="J0000")
     payer = payer or Payer(
-        name="Sample Health Plan", appeals_address="PO Box 1\nSample City, TX 78701", appeals_fax="(800) 555-0100"
+        name="Sample Health Plan",
+        appeals_address="PO Box 1\nSample City, TX 78701",
+        appeals_fax="(800) 555-0100",
+        appeals_phone="(800) 555-0102",
     )
     rules = list(plan_type.deadline_rules.all()) if plan_type and plan_type.pk else []
     deadlines = compute_deadlines(rules, CaseDates(notice_date=today - datetime.timedelta(days=12), today=today, expedited=True))

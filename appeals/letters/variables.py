@@ -7,8 +7,10 @@ from django.utils.html import format_html, format_html_join
 DESCRIPTIONS = {
     "today": 'the date the letter is made (a date: use |date:"F j, Y")',
     "denial_type": "the denial: name, title_phrase (e.g. “for failing step therapy”)",
-    "payer": "the payer: name, appeals_address, appeals_fax",
-    "plan": "plan type and denial: type, governing_law, next_level, state_law_applies, notice_date, expedited, claim_number, reference_number",
+    "payer": "the payer: name, appeals_address, appeals_fax, appeals_phone",
+    "plan": "plan type and denial: type, governing_law, first_level_reviewer, next_level, "
+    "rights (the plan type's appeal rights, a list; each: text, citation — empty when the plan type is not known), "
+    "state_law_applies, notice_date, expedited, claim_number, reference_number",
     "patient": "the patient step",
     "diagnosis": "ICD-10-CM code, its official description, severity and activity measure",
     "drug": "the requested product, its HCPCS code, dose, route, frequency, quantity; quantity limit and site of care with reasons",
@@ -19,6 +21,8 @@ DESCRIPTIONS = {
     "criteria": "list of the payer's criteria; each: requirement, source_title, effective_date, met (true/false), evidence, evidence_date, exception_ground, explanation",
     "other_reasons": "other reasons given in the denial, with the answer",
     "prescriber": "the prescriber step",
+    "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "
+    "the packet's checklist prints them",
     "deadlines": "list of dated deadlines; each: label, due, citation, status",
 }
 

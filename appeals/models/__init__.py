@@ -10,7 +10,8 @@ from appeals.models.catalog import (
     PlanType,
 )
 from appeals.models.diagnosis import DiagnosisCode
-from appeals.models.letters import LetterTemplate
+from appeals.models.letters import Letter, LetterAccess, LetterTemplate
+from appeals.models.orders import Order, ProcessedEvent
 from appeals.models.pricing import Pricing, PromoCode
 
 __all__ = [
@@ -22,9 +23,13 @@ __all__ = [
     "DiagnosisCode",
     "Drug",
     "Guide",
+    "Letter",
+    "LetterAccess",
     "LetterTemplate",
+    "Order",
     "Payer",
     "PlanType",
     "Pricing",
+    "ProcessedEvent",
     "PromoCode",
 ]

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedTextField
 
+from appeals import phi
 from appeals.models.catalog import DenialType, Drug, Payer
 
 CASE_LIFETIME = datetime.timedelta(days=30)
@@ -78,7 +79,10 @@ class Case(models.Model):
     @property
     def answers(self) -> dict:
         """A fresh copy of every answer (the field holds them decrypted once loaded)."""
-        return json.loads(self.answers_encrypted or "{}")
+        answers = json.loads(self.answers_encrypted or "{}")
+        # Whatever is logged while this request or task runs is scrubbed of these.
+        phi.remember(answers)
+        return answers
 
     def step_answers(self, step: str) -> dict | None:
         return self.answers.get(step)
@@ -99,6 +103,7 @@ class Case(models.Model):
         self._store(answers)
 
     def _store(self, answers: dict) -> None:
+        phi.remember(answers)
         self.answers_encrypted = json.dumps(answers, cls=DjangoJSONEncoder)
         self.expires_at = timezone.now() + CASE_LIFETIME
         self.save(update_fields=["answers_encrypted", "expires_at", "updated_at"])

@@ -69,6 +69,25 @@ def normalize_us_phone(value: str) -> str:
     return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
 
 
+def text_lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def parse_rights(value: str) -> list[dict[str, str]]:
+    """'statement | citation' lines → [{"text": …, "citation": …}]; the citation may be left out."""
+    rights = []
+    for line in text_lines(value):
+        text, _, citation = line.partition("|")
+        rights.append({"text": text.strip(), "citation": citation.strip()})
+    return rights
+
+
+def validate_rights(value: str) -> None:
+    for number, line in enumerate(text_lines(value), start=1):
+        if line.count("|") > 1 or not line.partition("|")[0].strip():
+            raise ValidationError(f"Line {number}: write the right, then optionally ' | ' and its citation.")
+
+
 def _validate_choice_list(value: object, choices: type[models.TextChoices], label: str) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError(f"{label} must be a list of names.")
@@ -95,6 +114,17 @@ class PlanType(models.Model):
         default=False,
         help_text="Whether state step-therapy and external-review laws can reach this coverage.",
     )
+    appeal_rights = models.TextField(
+        blank=True,
+        validators=[validate_rights],
+        help_text="The rights an appeal letter asserts for this coverage, one per line, each followed by ' | ' and its "
+        "citation where there is one, e.g. 'Free copies of every document relevant to the claim | 29 CFR 2560.503-1(h)(2)(iii)'.",
+    )
+    enclosures = models.TextField(
+        blank=True,
+        help_text="What an appeal under this coverage should attach beyond the usual records, one item per line "
+        "(e.g. the Medicare appointment-of-representative form).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -103,6 +133,12 @@ class PlanType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rights(self) -> list[dict[str, str]]:
+        return parse_rights(self.appeal_rights)
+
+    def enclosure_list(self) -> list[str]:
+        return text_lines(self.enclosures)
 
 
 class AppealDeadlineRule(models.Model):
@@ -285,6 +321,11 @@ class DenialType(models.Model):
     intake_sections = models.JSONField(
         default=list, blank=True, help_text="Wizard sections this denial type needs beyond the ones every case asks."
     )
+    enclosures = models.TextField(
+        blank=True,
+        help_text="What an appeal of this denial type should attach beyond the usual records, one item per line "
+        "(e.g. compendium printouts for an off-label use).",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -310,6 +351,9 @@ class DenialType(models.Model):
                 errors[field] = exc.messages
         if errors:
             raise ValidationError(errors)
+
+    def enclosure_list(self) -> list[str]:
+        return text_lines(self.enclosures)
 
     def get_exception_grounds_display(self) -> list[str]:
         return [ExceptionGround(value).label for value in self.exception_grounds if value in ExceptionGround.values]

@@ -1,15 +1,35 @@
-"""Letter templates: staff-written Django templates, one per denial type and
-voice, optionally narrowed to a payer and / or a plan type.  Rendered by the
-letter engine (``appeals.letters.engine``) against the plain data of
-``appeals.letters.context``; every change is kept in the history."""
+"""Letter templates and the letters rendered from them.
+
+A LetterTemplate is a staff-written Django template, one per denial type and
+voice, optionally narrowed to a payer and / or a plan type.  It is rendered by
+the letter engine (``appeals.letters.engine``) against the plain data of
+``appeals.letters.context``; every change is kept in the history.
+
+A Letter is one packet for one case: queued when the case is paid for, then
+rendered by a Celery worker (``appeals.tasks.render_letter``).  Its state
+moves PENDING → RENDERING → READY, or FAILED with the reason; every change of
+state is a method that locks the row and checks the state first, so a task
+delivered twice, or a worker killed half-way, never leaves it inconsistent.
+"""
 
 from __future__ import annotations
 
-from django.db import models
+import datetime
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
+from encrypted_fields.fields import EncryptedTextField
 from simple_history.models import HistoricalRecords
 
+from appeals.models.cases import Case
 from appeals.models.catalog import DenialType, Payer, PlanType
+
+logger = logging.getLogger(__name__)
 
 
 class LetterTemplateQuerySet(models.QuerySet):
@@ -49,3 +69,245 @@ class LetterTemplate(models.Model):
     @property
     def specificity(self) -> int:
         return 2 * (self.payer_id is not None) + (self.plan_type_id is not None)
+
+    def current_version(self) -> int | None:
+        """The history id of the template as it is now: what a letter records it was rendered from."""
+        latest = self.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        return latest
+
+
+def letter_file_name(instance: Letter, filename: str) -> str:
+    # A random name: neither the patient nor the case shows in a path.
+    extension = filename.rsplit(".", 1)[-1]
+    return f"letters/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}.enc"
+
+
+def render_lease() -> datetime.timedelta:
+    """How long a render may run before its letter is taken for stalled
+    (its worker died) and queued again.  A packet renders in about a second."""
+    return datetime.timedelta(seconds=settings.LETTER_RENDER_LEASE_SECONDS)
+
+
+class LetterQuerySet(models.QuerySet):
+    def stalled(self, now: datetime.datetime | None = None) -> LetterQuerySet:
+        """Letters whose render message was lost (queued while the broker was
+        down, or held by a worker that died): PENDING longer than the lease
+        since they were last queued, or RENDERING longer than the lease."""
+        now = now or timezone.now()
+        cutoff = now - render_lease()
+        return self.filter(
+            Q(status=Letter.Status.PENDING, queued_at__lt=cutoff)
+            | Q(status=Letter.Status.RENDERING, rendering_started_at__lt=cutoff)
+        )
+
+
+class Letter(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    template = models.ForeignKey(LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
+    template_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="History id of the template version the letter was rendered from."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # The reason may quote a template or WeasyPrint message: kept encrypted like the rest.
+    failure_reason = EncryptedTextField(blank=True, null=True, default="")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started, retries included.")
+    html_snapshot = EncryptedTextField(blank=True, null=True, default="", help_text="The HTML the PDF was made from.")
+    pdf_file = models.FileField(upload_to=letter_file_name, blank=True, help_text="Encrypted at rest.")
+    docx_file = models.FileField(upload_to=letter_file_name, blank=True, help_text="Encrypted at rest.")
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    render_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    rendering_started_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        # Never a patient detail: this string reaches admin lists and logs.
+        return f"Letter {self.pk} ({self.get_status_display()})"
+
+    # --- Creating and queueing -------------------------------------------
+
+    @classmethod
+    def create_for_case(cls, case: Case, template: LetterTemplate | None) -> Letter:
+        """A new letter for a case, queued for rendering once the transaction commits."""
+        letter = cls.objects.create(case=case, template=template)
+        letter.queue()
+        return letter
+
+    def queue(self) -> None:
+        """Send the render task after the surrounding transaction commits, so a
+        worker never looks for a row it cannot see yet.  A broker that does not
+        answer loses nothing: the letter stays PENDING and the stalled-letter
+        sweep (``requeue_stalled_letters``) sends it again."""
+        Letter.objects.filter(pk=self.pk).update(queued_at=timezone.now())
+        letter_id = self.pk
+        transaction.on_commit(lambda: send_render_task(letter_id))
+
+    # --- State changes (each locks the row and checks the state first) ---
+
+    def _locked(self) -> Letter:
+        return Letter.objects.select_for_update().get(pk=self.pk)
+
+    def start_rendering(self) -> bool:
+        """PENDING (or a RENDERING whose worker died) → RENDERING.  False when
+        there is nothing to do: the letter is READY, or FAILED and not retried."""
+        with transaction.atomic():
+            letter = self._locked()
+            if letter.status in (self.Status.READY, self.Status.FAILED):
+                return False
+            letter.status = self.Status.RENDERING
+            letter.attempts += 1
+            letter.rendering_started_at = timezone.now()
+            letter.save(update_fields=["status", "attempts", "rendering_started_at"])
+        self.refresh_from_db()
+        return True
+
+    def finish(
+        self, *, html: str, pdf: bytes, docx: bytes | None, template_version: int | None, page_count: int, render_ms: int
+    ) -> bool:
+        """RENDERING → READY with the files.  False (and nothing written) when
+        another delivery of the task finished first."""
+        from appeals.letters.files import encrypt
+
+        with transaction.atomic():
+            letter = self._locked()
+            if letter.status == self.Status.READY:
+                return False
+            letter.html_snapshot = html
+            letter.template_version = template_version
+            letter.page_count = page_count
+            letter.render_ms = render_ms
+            letter.failure_reason = ""
+            letter.pdf_file.save("letter.pdf", ContentFile(encrypt(pdf)), save=False)
+            if docx is not None:
+                letter.docx_file.save("letter.docx", ContentFile(encrypt(docx)), save=False)
+            letter.status = self.Status.READY
+            letter.ready_at = timezone.now()
+            letter.save()
+        self.refresh_from_db()
+        logger.info("letter rendered", extra={"letter_id": self.pk, "pages": page_count, "render_ms": render_ms})
+        letter_id = self.pk
+        transaction.on_commit(lambda: _send_ready_email(letter_id))
+        return True
+
+    def fail(self, reason: str) -> bool:
+        """→ FAILED with the reason, unless it became READY meanwhile."""
+        with transaction.atomic():
+            letter = self._locked()
+            if letter.status == self.Status.READY:
+                return False
+            letter.status = self.Status.FAILED
+            letter.failure_reason = reason[:2000]
+            letter.save(update_fields=["status", "failure_reason"])
+        self.refresh_from_db()
+        logger.error("letter failed", extra={"letter_id": self.pk})
+        letter_id = self.pk
+        transaction.on_commit(lambda: alert_staff_of_failure(letter_id))
+        return True
+
+    def retry(self) -> bool:
+        """FAILED → PENDING, queued again (staff's retry)."""
+        with transaction.atomic():
+            letter = self._locked()
+            if letter.status != self.Status.FAILED:
+                return False
+            letter.status = self.Status.PENDING
+            letter.save(update_fields=["status"])
+            letter.queue()
+        self.refresh_from_db()
+        return True
+
+    # --- Files -------------------------------------------------------------
+
+    def pdf_bytes(self) -> bytes:
+        from appeals.letters.files import read_decrypted
+
+        return read_decrypted(self.pdf_file)
+
+    def docx_bytes(self) -> bytes:
+        from appeals.letters.files import read_decrypted
+
+        return read_decrypted(self.docx_file)
+
+
+def _send_ready_email(letter_id: int) -> None:
+    from appeals.delivery import send_ready_email
+
+    send_ready_email(letter_id)
+
+
+def alert_staff_of_failure(letter_id: int) -> None:
+    """Email ADMIN_EMAILS: a person paid and is waiting.  The message names the
+    letter only; the reason (which may quote patient data) stays in admin."""
+    from django.core.mail import mail_admins
+    from django.urls import reverse
+
+    link = settings.SITE_URL + reverse("admin:appeals_letter_change", args=[letter_id])
+    mail_admins(
+        f"Letter {letter_id} failed to render",
+        f"Letter {letter_id} failed after its retries. The reason and a retry action are in admin: {link}",
+        fail_silently=True,
+    )
+
+
+def send_render_task(letter_id: int) -> bool:
+    """Put the render task on the broker; False (logged, not raised) when the
+    broker does not answer, since the letter is safe in the database."""
+    from appeals.tasks import render_letter
+
+    try:
+        render_letter.apply_async(args=[letter_id], retry=False)
+    except Exception as exc:  # kombu raises several kinds for a broker that is down
+        logger.warning(
+            "render task not queued, the sweep will retry", extra={"letter_id": letter_id, "error": type(exc).__name__}
+        )
+        return False
+    return True
+
+
+class LetterAccess(models.Model):
+    """Every time a letter or its files are opened: by the person who ordered it
+    (through the status link), by an office (through a share link) or by
+    staff (in admin).  Kept without patient data, for as long as the letter."""
+
+    class Who(models.TextChoices):
+        OWNER = "owner", "Status link"
+        SHARE = "share", "Share link"
+        STAFF = "staff", "Staff"
+
+    class What(models.TextChoices):
+        PAGE = "page", "Opened the page"
+        PDF = "pdf", "Downloaded the PDF"
+        DOCX = "docx", "Downloaded the Word file"
+        ICS = "ics", "Downloaded the calendar file"
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="accesses")
+    who = models.CharField(max_length=10, choices=Who.choices)
+    what = models.CharField(max_length=10, choices=What.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    share_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The share link used, if any.")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "letter accesses"
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} via {self.get_who_display().lower()}"
+
+    @classmethod
+    def record(cls, letter: Letter, who: str, what: str, *, user=None, share_id: int | None = None) -> None:
+        cls.objects.create(
+            letter=letter, who=who, what=what, user=user if user and user.is_authenticated else None, share_id=share_id
+        )

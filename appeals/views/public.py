@@ -386,6 +386,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /start/",
         "Disallow: /case/",
         "Disallow: /letters/",
+        "Disallow: /pay/",
         "Disallow: /share/",
         "Allow: /",
         f"Sitemap: {absolute(reverse('sitemap-index'))}",

@@ -23,11 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from appeals.letters.context import letter_context
 from appeals.letters.defaults import default_body
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.models import Case, Drug, LetterTemplate, Payer, PlanType, Pricing
+from appeals.ratelimits import start_rate
 from appeals.views.public import current_offer
 from appeals.wizard.forms import NOT_SURE, ResumeEmailForm, StartForm
 from appeals.wizard.steps import applicable_steps, case_deadlines, first_incomplete, reachable, step_by_slug
@@ -68,10 +70,19 @@ def _case_context(case: Case, token: str, current: str) -> dict:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=start_rate, method="POST", block=False)
 def start(request: HttpRequest) -> HttpResponse:
+    status = 200
     if request.method == "POST":
         form = StartForm(request.POST)
-        if form.is_valid():
+        if request.limited:
+            # The choices stay in the form; only opening the case waits.
+            form.add_error(
+                None,
+                "Many appeals were started from your connection in the last hour. Please wait a few minutes and press Start again.",
+            )
+            status = 429
+        elif form.is_valid():
             data = form.cleaned_data
             _, token = Case.open(drug=data["drug"], payer=data["payer"], denial_type=data["denial"], promo_code=data["promo"])
             return redirect("case", token=token)
@@ -89,6 +100,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "drug_names": Drug.objects.order_by("name").values_list("name", flat=True),
             "payer_names": Payer.objects.order_by("name").values_list("name", flat=True),
         },
+        status=status,
     )
 
 
@@ -216,17 +228,6 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
         letter=letter,
     )
     return render(request, "appeals/wizard/review.html", context)
-
-
-@never_cache
-def case_payment(request: HttpRequest, token: str) -> HttpResponse:
-    found = _case_or_404(token)
-    if unanswered := _unanswered_step_redirect(found, token):
-        return unanswered
-    pricing = Pricing.current()
-    context = _case_context(found, token, "review")
-    context.update(pricing=pricing, offer=pricing.offer_for(found.promo_code))
-    return render(request, "appeals/wizard/payment.html", context)
 
 
 @never_cache

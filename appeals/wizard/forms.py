@@ -16,6 +16,7 @@ from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.models import Criterion, DenialType, Drug, Payer, PlanType
 from appeals.models.catalog import ExceptionGround, normalize_us_phone
+from appeals.models.orders import quote
 from appeals.wizard.validators import diagnosis_for, validate_npi
 
 EARLIEST_NOTICE = datetime.date(2000, 1, 1)
@@ -531,3 +532,31 @@ class PrescriberForm(forms.Form):
 
     def clean_fax(self) -> str:
         return self._phone("fax")
+
+
+class CheckoutForm(forms.Form):
+    """The payment page: where the letter goes, and a promo code.  Prices the
+    order on the server (``cleaned_data["quote"]``); a code that does not apply
+    is refused at its field with the reason, unless the person chose to go on
+    at the list price."""
+
+    email = forms.EmailField(max_length=254, label="Email address for the letter")
+    promo = forms.CharField(max_length=40, required=False, label="Promo code (optional)")
+
+    def __init__(self, *args, pricing, ignore_promo: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pricing = pricing
+        self.ignore_promo = ignore_promo
+
+    def clean_promo(self) -> str:
+        return self.cleaned_data["promo"].strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "email" not in data:
+            return data
+        price = quote(self.pricing, "" if self.ignore_promo else data.get("promo", ""), data["email"])
+        if price.refusal is not None:
+            self.add_error("promo", price.refusal.label)
+        data["quote"] = price
+        return data

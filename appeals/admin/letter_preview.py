@@ -1,0 +1,157 @@
+"""Staff preview of a letter template: the packet for a sample case or a real
+case of the template's denial type, as HTML or as the PDF.
+
+Only a case's primary key travels in the URL; what the preview shows comes
+from the case's encrypted answers, and nothing of it is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from appeals.letters.engine import LetterTemplateError
+from appeals.letters.packet import Packet, case_packet, packet_from_context
+from appeals.letters.samples import sample_context
+from appeals.models import Case, LetterTemplate, PlanType
+from appeals.pdf import html_to_pdf
+
+logger = logging.getLogger(__name__)
+
+SAMPLE = "sample"
+CASE_CHOICES_SHOWN = 50
+FORM_ID = "letter-preview"
+
+
+def preview_cases(template: LetterTemplate):
+    cases = Case.objects.filter(denial_type=template.denial_type).select_related("drug", "payer")
+    if template.payer_id:
+        cases = cases.filter(payer_id=template.payer_id)
+    return cases.order_by("-created_at")[:CASE_CHOICES_SHOWN]
+
+
+def case_label(case: Case) -> str:
+    # No patient detail: staff pick a case by number, date and catalog choice.
+    return f"Case {case.pk}, created {timezone.localtime(case.created_at):%Y-%m-%d %H:%M} ({case.drug} × {case.payer})"
+
+
+class PreviewForm(forms.Form):
+    source = forms.ChoiceField(label="Case")
+    plan_type = forms.ModelChoiceField(
+        PlanType.objects.all(),
+        required=False,
+        label="Plan type",
+        empty_label="The case's own (a sample: the template's or the first it covers)",
+    )
+
+    def __init__(self, template: LetterTemplate, *args, attrs: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.cases = {str(case.pk): case for case in preview_cases(template)}
+        self.fields["source"].choices = [(SAMPLE, "A sample case (made up)")] + [
+            (pk, case_label(case)) for pk, case in self.cases.items()
+        ]
+        for field in self.fields.values():
+            field.widget.attrs.update(attrs or {})
+
+    def packet(self) -> Packet:
+        """Raises LetterTemplateError when the template cannot render the chosen case."""
+        plan_type = self.cleaned_data["plan_type"]
+        source = self.cleaned_data["source"]
+        if source == SAMPLE:
+            plan_type = plan_type or self.template.plan_type or default_plan_type(self.template)
+            context = sample_context(self.template.denial_type, plan_type, self.template.payer)
+            return packet_from_context(context, self.template.body, voice=self.template.voice)
+        case = self.cases[source]
+        logger.info("staff previewed a letter template with a case", extra={"case_id": case.pk, "template_id": self.template.pk})
+        return case_packet(with_plan_type(case, plan_type), self.template, today=timezone.localdate())
+
+
+def default_plan_type(template: LetterTemplate) -> PlanType | None:
+    if template.payer is not None:
+        return template.payer.plan_types.first()
+    return PlanType.objects.first()
+
+
+def with_plan_type(case: Case, plan_type: PlanType | None) -> Case:
+    """The case as if its plan type were another: an unsaved copy, so the preview never changes the case."""
+    if plan_type is None:
+        return case
+    answers = case.answers
+    answers.setdefault("plan", {})["plan_type"] = plan_type.slug
+    return Case(
+        pk=case.pk,
+        drug=case.drug,
+        payer=case.payer,
+        denial_type=case.denial_type,
+        created_at=case.created_at,
+        answers_encrypted=json.dumps(answers),
+    )
+
+
+def preview_links(template: LetterTemplate) -> dict[str, str]:
+    return {
+        "html": reverse("admin:appeals_lettertemplate_preview", args=[template.pk]),
+        "pdf": reverse("admin:appeals_lettertemplate_preview_pdf", args=[template.pk]),
+    }
+
+
+def _template_for(model_admin, request: HttpRequest, object_id: str) -> LetterTemplate:
+    template = model_admin.get_object(request, object_id)
+    if template is None:
+        raise Http404("No such letter template.")
+    if not model_admin.has_view_permission(request, template):
+        raise PermissionDenied
+    return template
+
+
+def _page(model_admin, request, template, form, *, packet=None, error="", status=200) -> TemplateResponse:
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": LetterTemplate._meta,
+        "original": template,
+        "title": f"Preview: {template.name}",
+        "form": form,
+        "packet": packet,
+        "error": error,
+        "links": preview_links(template),
+    }
+    response = TemplateResponse(request, "admin/appeals/lettertemplate/preview.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    template = _template_for(model_admin, request, object_id)
+    form = PreviewForm(template, request.GET or {"source": SAMPLE})
+    if not form.is_valid():
+        return _page(model_admin, request, template, form, error="Choose a case from the list.", status=400)
+    try:
+        packet = form.packet()
+    except LetterTemplateError as exc:
+        return _page(model_admin, request, template, form, error=str(exc))
+    return _page(model_admin, request, template, form, packet=packet)
+
+
+def preview_pdf_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    template = _template_for(model_admin, request, object_id)
+    form = PreviewForm(template, request.GET or {"source": SAMPLE})
+    if not form.is_valid():
+        return _page(model_admin, request, template, form, error="Choose a case from the list.", status=400)
+    try:
+        packet = form.packet()
+    except LetterTemplateError as exc:
+        return _page(model_admin, request, template, form, error=str(exc), status=422)
+    pdf = html_to_pdf(packet.html)
+    response = HttpResponse(pdf.data, content_type="application/pdf")
+    # A name without patient data: browsers and download folders keep it.
+    response["Content-Disposition"] = f'inline; filename="letter-template-{template.pk}-preview.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

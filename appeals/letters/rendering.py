@@ -1,0 +1,66 @@
+"""Rendering a letter's packet: the logic behind the Celery task, callable
+and testable without a worker."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+
+from django.utils import timezone
+
+from appeals.letters.engine import LetterTemplateError
+from appeals.letters.packet import case_packet
+from appeals.models import Letter
+from appeals.pdf import html_to_pdf
+
+logger = logging.getLogger(__name__)
+
+
+class PermanentRenderError(Exception):
+    """Rendering this letter cannot succeed by trying again."""
+
+
+def render_packet(letter_id: int) -> str:
+    letter = Letter.objects.select_related("case__drug", "case__payer", "case__denial_type", "template").get(pk=letter_id)
+    if not letter.start_rendering():
+        return letter.status
+    started = time.perf_counter()
+    template = letter.template
+    version = template.current_version() if template else None
+    today = timezone.localdate()  # the PDF and the Word file count their deadlines from the same day
+    try:
+        packet = case_packet(letter.case, template, today=today)
+    except LetterTemplateError as exc:
+        raise PermanentRenderError(f"The letter template cannot render this case: {exc}") from exc
+    pdf = html_to_pdf(packet.html)
+    docx = letter_docx(letter.case, template, today=today)
+    letter.finish(
+        html=packet.html,
+        pdf=pdf.data,
+        docx=docx,
+        template_version=version,
+        page_count=pdf.page_count,
+        render_ms=round((time.perf_counter() - started) * 1000),
+    )
+    return letter.status
+
+
+def letter_docx(case, template, *, today: datetime.date) -> bytes:
+    """The editable Word version of the letter (see appeals.letters.word)."""
+    from appeals.letters.word import case_letter_docx
+
+    return case_letter_docx(case, template, today=today)
+
+
+def requeue_stalled() -> int:
+    """Queue again every letter whose render message was lost; returns how many."""
+    count = 0
+    for letter in Letter.objects.stalled():
+        logger.info("re-queueing a stalled letter", extra={"letter_id": letter.pk, "status": letter.status})
+        # Back to PENDING, so the next sweep waits a whole lease again before
+        # sending it once more; a render that was only slow still finishes READY.
+        Letter.objects.filter(pk=letter.pk, status=Letter.Status.RENDERING).update(status=Letter.Status.PENDING)
+        letter.queue()
+        count += 1
+    return count

@@ -1,0 +1,419 @@
+"""The appeal packet: a fax cover sheet, the letter and an enclosure checklist
+on US Letter pages, for every demo drug × payer × denial type × plan type;
+page numbers, title and embedded fonts in the PDF; a fetcher that reads only
+the app's static files; and the staff preview in admin."""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import json
+import re
+import socket
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from appeals.demo import data as demo
+from appeals.demo.loader import load_demo_catalog
+from appeals.letters.context import build_letter_context
+from appeals.letters.packet import case_packet, packet_from_context
+from appeals.letters.samples import sample_answers
+from appeals.models import AppealDeadlineRule, Case, Criterion, DenialType, Drug, LetterTemplate, Payer, PlanType
+from appeals.pdf import html_to_pdf
+from appeals.wizard.steps import case_deadlines
+from tests.test_wizard_steps import open_case, walk
+from tests.wizard_answers import PATIENT, PRESCRIBER
+
+pytestmark = pytest.mark.django_db
+
+NOT_SURE = "not-sure"
+PATIENT_NAME = "Rosalind Achterberg-Nwosu"
+TODAY = timezone.localdate()
+
+
+def combinations() -> list[tuple[str, str, str, str]]:
+    """Every demo drug × payer × denial type × plan type the payer sells, and "not sure"."""
+    rows = []
+    for drug, payer, denial in itertools.product(demo.DRUGS, demo.PAYERS, demo.DENIAL_TYPES):
+        for plan_type in [*payer["plan_types"], NOT_SURE]:
+            rows.append((drug["slug"], payer["slug"], denial["slug"], plan_type))
+    return rows
+
+
+def pdf_combinations() -> list[tuple[str, str, str, str]]:
+    """Rendering ~1,700 PDFs would take many minutes, so PDFs are made for a set
+    that still reaches every payer × plan type (and "not sure"), every drug,
+    every denial type, and every combination with feed criteria; the whole
+    product is checked as packet HTML by the test above it."""
+    with_criteria = sorted({tuple(line.split(",")[:3]) for line in demo_criteria_lines()})
+    drugs = itertools.cycle([drug["slug"] for drug in demo.DRUGS])
+    denials = itertools.cycle([denial["slug"] for denial in demo.DENIAL_TYPES])
+    chosen = []
+    for payer in demo.PAYERS:
+        waiting = [combo for combo in with_criteria if combo[1] == payer["slug"]]
+        for plan_type in [*payer["plan_types"], NOT_SURE]:
+            drug, _, denial = waiting.pop(0) if waiting else (next(drugs), None, next(denials))
+            chosen.append((drug, payer["slug"], denial, plan_type))
+        chosen += [(drug, payer["slug"], denial, payer["plan_types"][0]) for drug, _, denial in waiting]
+    return chosen
+
+
+def demo_criteria_lines() -> list[str]:
+    from appeals.demo.loader import CRITERIA_FILE
+
+    return CRITERIA_FILE.read_text().splitlines()[1:]
+
+
+def combination_context(
+    drug_slug: str, payer_slug: str, denial_slug: str, plan_slug: str, catalog: dict | None = None
+) -> tuple[dict, str]:
+    """A letter context for the combination, every criterion answered (met and
+    exception in turn), and the citation of the file-the-appeal rule its
+    deadlines follow.  ``catalog`` keeps what one test looks up many times."""
+    catalog = {} if catalog is None else catalog
+
+    def once(key, make):
+        if key not in catalog:
+            catalog[key] = make()
+        return catalog[key]
+
+    drug = once(("drug", drug_slug), lambda: Drug.objects.get(slug=drug_slug))
+    payer = once(("payer", payer_slug), lambda: Payer.objects.get(slug=payer_slug))
+    denial_type = once(("denial", denial_slug), lambda: DenialType.objects.get(slug=denial_slug))
+    plan_type = once(("plan", plan_slug), lambda: PlanType.objects.filter(slug=plan_slug).first())
+    criteria = once(
+        ("criteria", drug_slug, payer_slug, denial_slug),
+        lambda: list(Criterion.objects.for_combo(drug, payer, denial_type).in_force_on(TODAY).order_by("position", "key")),
+    )
+    answers = sample_answers(plan_type, TODAY)
+    answers["patient"]["patient_name"] = PATIENT_NAME
+    answers["prescriber"] = {**answers["prescriber"], **PRESCRIBER, "address_line2": "", "email": ""}
+    answers["drug"]["product"] = drug.slug if not drug.is_class else once(("member", drug_slug), drug.members.first).slug
+    answers["criteria"]["items"] = [
+        {"key": c.key, "status": "met", "evidence": "Clinic note", "evidence_date": "2026-10-01"}
+        if index % 2 == 0
+        else {"key": c.key, "status": "exception", "ground": "contraindicated", "explanation": "Documented."}
+        for index, c in enumerate(criteria)
+    ]
+
+    def deadlines_and_citation():
+        # The deadlines the case itself would show, "not sure" included: an unsaved case is enough.
+        case = Case(drug=drug, payer=payer, denial_type=denial_type, answers_encrypted=json.dumps(answers))
+        deadlines, plan_name = case_deadlines(case, TODAY)
+        return deadlines, AppealDeadlineRule.objects.get(plan_type__name=plan_name, step="file_appeal").citation
+
+    deadlines, citation = once(("deadlines", payer_slug, plan_slug), deadlines_and_citation)
+    context = build_letter_context(
+        answers=answers, drug=drug, payer=payer, denial_type=denial_type, criteria=criteria, deadlines=deadlines
+    )
+    return context, citation
+
+
+def general_template(denial_slug: str, voice: str) -> LetterTemplate:
+    return LetterTemplate.objects.get(denial_type__slug=denial_slug, voice=voice, payer=None, plan_type=None)
+
+
+def flat(text: str) -> str:
+    # Whitespace as one space, and a word broken after its hyphen at a line end joined again.
+    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", html.unescape(text)))
+
+
+def pdf_text(reader: PdfReader) -> list[str]:
+    return [flat(page.extract_text()) for page in reader.pages]
+
+
+def assert_letter_content(text: str, context: dict, citation: str, voice: str) -> None:
+    assert PATIENT_NAME in text
+    for row in context["criteria"]:
+        assert flat(row["requirement"]) in text, row["requirement"]
+    assert citation in text
+    if context["plan"]["type"]:
+        for right in context["plan"]["rights"]:
+            assert flat(right["text"]) in text
+    if voice == "prescriber":
+        assert f"{PRESCRIBER['prescriber_name']}, MD" in text and f"NPI {PRESCRIBER['npi']}" in text
+    else:
+        assert "Signature of the member or representative" in text
+
+
+@pytest.fixture
+def catalog(demo_catalog):
+    return demo_catalog
+
+
+def test_every_combination_makes_a_packet_with_the_letter_rights_deadline_and_signature(catalog):
+    rows = combinations()
+    assert len(rows) == len(demo.DRUGS) * len(demo.DENIAL_TYPES) * sum(len(p["plan_types"]) + 1 for p in demo.PAYERS)
+    bodies = {(d.slug, v): general_template(d.slug, v).body for d in DenialType.objects.all() for v in ("prescriber", "patient")}
+    looked_up: dict = {}
+    for drug, payer, denial, plan_type in rows:
+        context, citation = combination_context(drug, payer, denial, plan_type, looked_up)
+        for voice in ("prescriber", "patient"):
+            packet = packet_from_context(context, bodies[(denial, voice)], voice=voice)
+            text = flat(re.sub(r"<[^>]+>", " ", packet.html))
+            assert_letter_content(text, context, citation, voice)
+            assert PATIENT_NAME not in packet.title
+
+
+@pytest.mark.parametrize(("drug", "payer", "denial", "plan_type"), pdf_combinations())
+def test_the_pdf_of_a_combination_holds_the_letter_on_numbered_letter_pages(catalog, drug, payer, denial, plan_type):
+    context, citation = combination_context(drug, payer, denial, plan_type)
+    voice = "patient" if plan_type == NOT_SURE else "prescriber"
+    packet = packet_from_context(context, general_template(denial, voice).body, voice=voice)
+    pdf = html_to_pdf(packet.html)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    pages = pdf_text(reader)
+    assert len(reader.pages) == pdf.page_count >= 3
+    assert_letter_content(" ".join(pages), context, citation, voice)
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {pdf.page_count}" in text
+    assert f"{pdf.page_count} including this cover sheet" in pages[0]
+
+
+def fonts_of(reader: PdfReader):
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            yield font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+
+
+def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, catalog):
+    case_url = open_case(client, drug="anifrolumab", payer="cigna", denial="step-therapy")
+    walk(client, case_url)
+    case = Case.objects.by_token(case_url.rstrip("/").rsplit("/", 1)[-1])
+    template = general_template("step-therapy", "prescriber")
+
+    packet = case_packet(case, template, today=TODAY)
+    pdf = html_to_pdf(packet.html)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    pages = pdf_text(reader)
+    text = " ".join(pages)
+
+    assert {(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages} == {(612.0, 792.0)}
+    assert f"Page 1 of {pdf.page_count}" in pages[0] and f"Page {pdf.page_count} of {pdf.page_count}" in pages[-1]
+    assert reader.metadata.title == packet.title == "Appeal: Anifrolumab, Cigna"
+    descriptors = [font["/FontDescriptor"].get_object() for font in fonts_of(reader)]
+    assert descriptors and all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in descriptors)
+
+    # The cover sheet, to the payer's appeals fax, with the page count.
+    cigna = Payer.objects.get(slug="cigna")
+    assert "FAX" in pages[0] and cigna.appeals_fax in pages[0] and cigna.appeals_phone in pages[0]
+    assert f"{pdf.page_count} including this cover sheet" in pages[0] and "Confidentiality notice" in pages[0]
+    # The letter: RE block, request under the plan type's rules, criteria, rights, signature.
+    plan_type = PlanType.objects.get(slug=case.answers["plan"]["plan_type"])
+    assert PATIENT["patient_name"] in text and PATIENT["member_id"] in text and "04/17/1981" in text
+    assert "CLM-2231" in text and "HCPCS J0491" in text and "M32.14" in text
+    assert flat(plan_type.governing_law) in text
+    assert plan_type.deadline_rules.get(step="file_appeal").citation in text
+    for criterion in Criterion.objects.for_combo(case.drug, case.payer, case.denial_type).in_force_on(TODAY):
+        assert flat(criterion.requirement) in text
+    for right in plan_type.rights():
+        assert flat(right["text"]) in text and (not right["citation"] or right["citation"] in text)
+    assert "Hydroxychloroquine" in text
+    signature_page = next(page for page in pages if "Signature" in page and "Date" in page)
+    assert f"NPI {PRESCRIBER['npi']}" in signature_page and PRESCRIBER["prescriber_name"] in signature_page
+    # The checklist, tailored to the denial type and plan type.
+    assert "Enclosures" in pages[-1]
+    for item in case.denial_type.enclosure_list() + plan_type.enclosure_list():
+        assert flat(item) in flat(" ".join(pages[-2:]))
+
+
+def test_an_expedited_appeal_is_marked_urgent_on_the_cover_and_in_the_letter(catalog):
+    context, _ = combination_context("anifrolumab", "humana", "step-therapy", "medicare-part-d")
+    assert context["plan"]["expedited"]
+    packet = packet_from_context(context, general_template("step-therapy", "prescriber").body, voice="prescriber")
+    pages = pdf_text(PdfReader(io.BytesIO(html_to_pdf(packet.html).data)))
+    assert "URGENT: EXPEDITED APPEAL" in pages[0].upper() and "42 CFR 423.584" in pages[0]
+    assert "This appeal is urgent." in " ".join(pages[1:])
+
+    context["plan"]["expedited"] = False
+    packet = packet_from_context(context, general_template("step-therapy", "prescriber").body, voice="prescriber")
+    assert "Urgent" not in flat(packet.html) and "This appeal is urgent" not in flat(packet.html)
+
+
+def test_the_rights_follow_the_plan_type(catalog):
+    erisa, _ = combination_context("anifrolumab", "cigna", "step-therapy", "employer-self-funded")
+    part_d, _ = combination_context("anifrolumab", "humana", "step-therapy", "medicare-part-d")
+    insured, _ = combination_context("anifrolumab", "cigna", "step-therapy", "employer-fully-insured")
+    body = general_template("step-therapy", "prescriber").body
+
+    def letter(context):
+        return flat(re.sub(r"<[^>]+>", " ", packet_from_context(context, body, voice="prescriber").html))
+
+    assert "29 CFR 2560.503-1(h)(3)(iii)-(v)" in letter(erisa) and "42 CFR 423" not in letter(erisa)
+    assert "42 CFR 423.600" in letter(part_d) and "2560.503-1(h)" not in letter(part_d)
+    assert "step-therapy law of TX" in letter(insured) and "step-therapy law of" not in letter(erisa)
+    assert "CMS-1696" in letter(part_d) and "CMS-1696" not in letter(erisa)
+
+
+def test_a_long_criteria_table_repeats_its_header_and_keeps_the_signature_with_the_name(catalog):
+    context, _ = combination_context("anifrolumab", "cigna", "step-therapy", "employer-fully-insured")
+    row = context["criteria"][0]
+    context["criteria"] = [{**row, "requirement": f"Requirement number {n} " + "with a long explanation " * 6} for n in range(40)]
+    packet = packet_from_context(context, general_template("step-therapy", "prescriber").body, voice="prescriber")
+    pages = pdf_text(PdfReader(io.BytesIO(html_to_pdf(packet.html).data)))
+    letter_pages = pages[: next(n for n, page in enumerate(pages) if page.startswith("Enclosures"))]
+    table_pages = [page for page in letter_pages if "Requirement number" in page]
+    assert len(table_pages) >= 2
+    assert all("Evidence, or the exception that applies" in page for page in table_pages)
+    signature_page = next(page for page in pages if "Sincerely" in page)
+    assert PRESCRIBER["prescriber_name"] in signature_page.split("Sincerely", 1)[1]
+    assert f"NPI {PRESCRIBER['npi']}" in signature_page.split("Sincerely", 1)[1]
+
+
+# The fetcher
+
+
+@pytest.fixture
+def listening_socket():
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.3)
+    yield server
+    server.close()
+
+
+def test_the_pdf_reads_neither_server_files_nor_the_network(tmp_path, listening_socket):
+    stylesheet = tmp_path / "outside.css"
+    stylesheet.write_text('body::after { content: "READ-FROM-DISK"; }')
+    port = listening_socket.getsockname()[1]
+    page = f"""<html><head>
+      <link rel="stylesheet" href="file://{stylesheet}">
+      <link rel="stylesheet" href="http://127.0.0.1:{port}/style.css">
+      </head><body><p>Letter</p>
+      <img src="file:///etc/passwd"><img src="http://127.0.0.1:{port}/pixel.png">
+      <object data="file:///etc/passwd"></object>
+      <iframe src="/static/../../../../etc/passwd"></iframe>
+      </body></html>"""
+    text = flat(PdfReader(io.BytesIO(html_to_pdf(page).data)).pages[0].extract_text())
+    assert "Letter" in text and "READ-FROM-DISK" not in text and "root:" not in text
+    with pytest.raises(TimeoutError):
+        listening_socket.accept()  # nothing ever connected
+
+
+def test_the_apps_own_stylesheet_is_loaded():
+    page = '<html><head><link rel="stylesheet" href="/static/css/packet.css"></head><body><p>Letter</p></body></html>'
+    reader = PdfReader(io.BytesIO(html_to_pdf(page).data))
+    # packet.css sets US Letter and numbers the pages; WeasyPrint's own default is A4, unnumbered.
+    assert (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) == (612.0, 792.0)
+    assert "Page 1 of 1" in reader.pages[0].extract_text()
+
+
+# The demo loader
+
+
+def test_the_demo_loader_fills_rights_and_enclosures_only_where_empty(catalog):
+    PlanType.objects.filter(slug="fehb").update(appeal_rights="", enclosures="")
+    PlanType.objects.filter(slug="medicare-part-d").update(appeal_rights="Edited by staff | 42 CFR 423.580")
+    DenialType.objects.filter(slug="site-of-care").update(enclosures="")
+    load_demo_catalog()
+    fehb = PlanType.objects.get(slug="fehb")
+    assert fehb.rights() and fehb.enclosure_list()
+    assert all(right["text"] for right in fehb.rights())
+    assert PlanType.objects.get(slug="medicare-part-d").rights() == [{"text": "Edited by staff", "citation": "42 CFR 423.580"}]
+    assert DenialType.objects.get(slug="site-of-care").enclosure_list()
+    assert all(plan_type.rights() for plan_type in PlanType.objects.all())
+
+
+# The admin preview
+
+
+@pytest.fixture
+def staff_client(client, django_user_model, catalog):
+    client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "a-long-test-password"))
+    return client
+
+
+@pytest.fixture
+def walked_case(catalog) -> Case:
+    from django.test import Client
+
+    visitor = Client()
+    case_url = open_case(visitor, drug="anifrolumab", payer="cigna", denial="step-therapy")
+    walk(visitor, case_url)
+    return Case.objects.by_token(case_url.rstrip("/").rsplit("/", 1)[-1])
+
+
+def preview_urls(template: LetterTemplate) -> tuple[str, str]:
+    return (
+        reverse("admin:appeals_lettertemplate_preview", args=[template.pk]),
+        reverse("admin:appeals_lettertemplate_preview_pdf", args=[template.pk]),
+    )
+
+
+def test_the_change_page_offers_sample_and_real_cases_without_patient_data(staff_client, walked_case):
+    template = general_template("step-therapy", "prescriber")
+    page = staff_client.get(reverse("admin:appeals_lettertemplate_change", args=[template.pk])).content.decode()
+    assert f"Case {walked_case.pk}, created" in page and 'form="letter-preview"' in page
+    assert PATIENT["patient_name"] not in page and PATIENT["member_id"] not in page
+
+
+def test_staff_preview_a_sample_as_html_and_pdf(staff_client):
+    template = general_template("step-therapy", "prescriber")
+    html_url, pdf_url = preview_urls(template)
+    medicare = PlanType.objects.get(slug="medicare-part-d")
+    page = staff_client.get(html_url, {"source": "sample", "plan_type": medicare.pk})
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    shown = html.unescape(page.content.decode())
+    assert "Sample Patient" in shown and medicare.governing_law in shown
+
+    response = staff_client.get(pdf_url, {"source": "sample", "plan_type": medicare.pk})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="letter-template-{template.pk}-preview.pdf"'
+    text = " ".join(pdf_text(PdfReader(io.BytesIO(response.content))))
+    assert "Sample Patient" in text and medicare.deadline_rules.get(step="file_appeal").citation in text
+
+
+def test_staff_preview_a_real_case_with_another_plan_type_without_changing_it(staff_client, walked_case):
+    template = general_template("step-therapy", "patient")
+    html_url, pdf_url = preview_urls(template)
+    answers_before = walked_case.answers
+    other = PlanType.objects.exclude(slug=answers_before["plan"]["plan_type"]).get(slug="aca-individual")
+    page = staff_client.get(html_url, {"source": walked_case.pk, "plan_type": other.pk})
+    shown = html.unescape(page.content.decode())
+    assert page.status_code == 200 and PATIENT["patient_name"] in shown and other.governing_law in shown
+
+    response = staff_client.get(pdf_url, {"source": walked_case.pk})
+    text = " ".join(pdf_text(PdfReader(io.BytesIO(response.content))))
+    assert response["Content-Type"] == "application/pdf" and PATIENT["patient_name"] in text
+    assert PATIENT["patient_name"] not in response["Content-Disposition"]
+    walked_case.refresh_from_db()
+    assert walked_case.answers == answers_before
+
+
+def test_a_template_that_fails_on_the_chosen_case_shows_the_reason(staff_client, walked_case):
+    template = general_template("step-therapy", "prescriber")
+    LetterTemplate.objects.filter(pk=template.pk).update(body="<p>{{ patient.middle_name }}</p>")
+    html_url, pdf_url = preview_urls(template)
+    for url, status in ((html_url, 200), (pdf_url, 422)):
+        response = staff_client.get(url, {"source": walked_case.pk})
+        body = response.content.decode()
+        assert response.status_code == status and response["Content-Type"].startswith("text/html")
+        assert "Unknown variable: patient.middle_name" in body and "Traceback" not in body
+
+
+def test_a_case_of_another_denial_type_cannot_be_previewed(staff_client, walked_case):
+    template = general_template("site-of-care", "prescriber")
+    html_url, pdf_url = preview_urls(template)
+    for url in (html_url, pdf_url):
+        response = staff_client.get(url, {"source": walked_case.pk})
+        assert response.status_code == 400 and PATIENT["patient_name"] not in response.content.decode()
+
+
+def test_the_preview_is_for_staff_only(client, django_user_model, walked_case):
+    template = general_template("step-therapy", "prescriber")
+    for url in preview_urls(template):
+        assert client.get(url, {"source": walked_case.pk}).status_code == 302  # to the admin login
+    client.force_login(django_user_model.objects.create_user("visitor", "visitor@example.org", "a-long-test-password"))
+    for url in preview_urls(template):
+        response = client.get(url, {"source": walked_case.pk})
+        assert response.status_code == 302 and PATIENT["patient_name"] not in response.content.decode()
+    staff = django_user_model.objects.create_user("clerk", "clerk@example.org", "a-long-test-password", is_staff=True)
+    client.force_login(staff)  # staff, but without permission to view letter templates
+    for url in preview_urls(template):
+        assert client.get(url, {"source": walked_case.pk}).status_code == 403
