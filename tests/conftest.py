@@ -212,3 +212,21 @@ def fake_stripe(settings):
         yield fake
     finally:
         fake.stop()
+
+
+@pytest.fixture
+def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbacks):
+    """A case paid on the local payment page, its letter rendered (the task's logic, run here)."""
+    from appeals.letters.rendering import render_packet
+    from appeals.models import Order
+    from tests.payment_helpers import pay, reviewed_case
+
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
+    case, case_url = reviewed_case(client)
+    client.post(pay(client, case_url)["Location"], {"pay": ""})
+    order = Order.objects.get(case=case)
+    with django_capture_on_commit_callbacks(execute=True):
+        render_packet(order.letter.pk)
+    order.refresh_from_db()
+    return order

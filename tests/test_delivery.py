@@ -10,26 +10,11 @@ from docx import Document
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from appeals.letters.rendering import render_packet
 from appeals.models import LetterAccess, Order
 from tests.payment_helpers import pay, reviewed_case
 from tests.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbacks):
-    """A case paid on the local payment page, its letter rendered (the task's logic, run here)."""
-    settings.DEBUG = True
-    settings.STRIPE_SECRET_KEY = ""
-    case, case_url = reviewed_case(client)
-    client.post(pay(client, case_url)["Location"], {"pay": ""})
-    order = Order.objects.get(case=case)
-    with django_capture_on_commit_callbacks(execute=True):
-        render_packet(order.letter.pk)
-    order.refresh_from_db()
-    return order
 
 
 def test_before_the_letter_is_ready_there_is_nothing_to_download(client, demo_catalog, settings):

@@ -14,7 +14,7 @@ from appeals.admin.letter_preview import FORM_ID, PreviewForm, preview_html_view
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
-from appeals.models import DenialType, Letter, LetterAccess, LetterTemplate, PlanType
+from appeals.models import DenialType, Letter, LetterAccess, LetterShare, LetterTemplate, PlanType
 from appeals.views.delivery import FILES, file_response
 
 
@@ -106,6 +106,38 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
         return mark_safe(f"<div style='max-width:50rem;border:1px solid #ccc;padding:1rem;background:#fff'>{html}</div>")
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LetterShareInline(ReadOnlyInline):
+    """The office links the person made; staff can see them, not open them."""
+
+    model = LetterShare
+    fields = ("created_at", "expires_at", "revoked_at", "opens")
+    readonly_fields = fields
+
+    @admin.display(description="Times opened")
+    def opens(self, obj: LetterShare) -> int:
+        return obj.opens()
+
+
+class LetterAccessInline(ReadOnlyInline):
+    """The audit log: every page view and download, by whom and through what."""
+
+    model = LetterAccess
+    fields = ("at", "who", "user", "share_id", "what")
+    readonly_fields = fields
+    verbose_name_plural = "Access log"
+
+
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
     """Letters as staff look after them: state, attempts, timing, and a retry
@@ -132,6 +164,14 @@ class LetterAdmin(admin.ModelAdmin):
         "files",
     )
     readonly_fields = fields
+    inlines = [LetterShareInline, LetterAccessInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        letter = Letter.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if letter is not None and response.status_code == 200:
+            LetterAccess.record(letter, LetterAccess.Who.STAFF, LetterAccess.What.PAGE, user=request.user)
+        return response
 
     def get_urls(self):
         urls = [
@@ -178,3 +218,23 @@ class LetterAdmin(admin.ModelAdmin):
             request,
             f"{retried} letter(s) queued again." + (f" {skipped} were not failed and were left alone." if skipped else ""),
         )
+
+
+@admin.register(LetterAccess)
+class LetterAccessAdmin(admin.ModelAdmin):
+    """The whole audit log, to answer "who opened what, when" across letters."""
+
+    list_display = ("at", "letter", "who", "user", "share_id", "what")
+    list_filter = ("who", "what", "at")
+    list_select_related = ("letter", "user")
+    date_hierarchy = "at"
+    search_fields = ("=letter__id", "user__username")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -10,7 +10,7 @@ from appeals.models.catalog import (
     PlanType,
 )
 from appeals.models.diagnosis import DiagnosisCode
-from appeals.models.letters import Letter, LetterAccess, LetterTemplate
+from appeals.models.letters import Letter, LetterAccess, LetterShare, LetterTemplate
 from appeals.models.orders import Order, ProcessedEvent
 from appeals.models.pricing import Pricing, PromoCode
 
@@ -25,6 +25,7 @@ __all__ = [
     "Guide",
     "Letter",
     "LetterAccess",
+    "LetterShare",
     "LetterTemplate",
     "Order",
     "Payer",

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import datetime
 import logging
+import secrets
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedTextField
 from simple_history.models import HistoricalRecords
 
-from appeals.models.cases import Case
+from appeals.models.cases import Case, token_digest
 from appeals.models.catalog import DenialType, Payer, PlanType
 
 logger = logging.getLogger(__name__)
@@ -311,3 +313,77 @@ class LetterAccess(models.Model):
         cls.objects.create(
             letter=letter, who=who, what=what, user=user if user and user.is_authenticated else None, share_id=share_id
         )
+
+
+SHARE_LIFETIME_CHOICES = (7, 14, 30)  # days a share link may be made to last
+SHARES_PER_LETTER = 10  # links alive at once for one letter
+
+
+class LetterShareQuerySet(models.QuerySet):
+    def active(self) -> LetterShareQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def by_token(self, token: str) -> LetterShare | None:
+        """The share a link token belongs to, live or not (the caller tells
+        the office which), or None.  Looked up by digest through the unique index."""
+        if not token or len(token) > 100:
+            return None
+        return self.select_related("letter").filter(token_hash=token_digest(token)).first()
+
+
+class LetterShare(models.Model):
+    """A link for the prescriber's office: the case summary and the letter's
+    files, without the order or the payment.  The person who ordered the
+    letter makes it from the status page, can revoke it, and it expires.
+    Like the status link, 256 random bits of which the database keeps the
+    digest for the lookup and an encrypted copy so its owner can copy it again."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="shares")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_encrypted = EncryptedTextField(editable=False)
+    label_encrypted = EncryptedTextField(blank=True, default="", editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LetterShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Share link {self.pk} of letter {self.letter_id}"
+
+    @classmethod
+    def make(cls, letter: Letter, *, days: int, label: str = "") -> LetterShare:
+        token = secrets.token_urlsafe(32)
+        return cls.objects.create(
+            letter=letter,
+            token_hash=token_digest(token),
+            token_encrypted=token,
+            label_encrypted=label.strip()[:100],
+            expires_at=timezone.now() + datetime.timedelta(days=days),
+        )
+
+    @property
+    def token(self) -> str:
+        return self.token_encrypted
+
+    @property
+    def label(self) -> str:
+        return self.label_encrypted
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    def path(self) -> str:
+        return reverse("letter_shared", kwargs={"token": self.token})
+
+    def opens(self) -> int:
+        return LetterAccess.objects.filter(letter_id=self.letter_id, who=LetterAccess.Who.SHARE, share_id=self.pk).count()

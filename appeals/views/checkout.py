@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +28,7 @@ from appeals.models import Letter, LetterAccess, Order, Pricing
 from appeals.models.orders import promo_refusal, quote
 from appeals.ratelimits import checkout_rate
 from appeals.views.wizard import _case_context, _case_or_404, _chosen_template, _fitting_templates, _unanswered_step_redirect
-from appeals.wizard.forms import CheckoutForm
+from appeals.wizard.forms import CheckoutForm, ShareLinkForm
 
 logger = logging.getLogger(__name__)
 
@@ -111,9 +112,23 @@ def letter_status(request: HttpRequest, token: str) -> HttpResponse:
         refresh = REFRESH_PROCESSING
     else:
         refresh = None
+    return status_page(request, order, token, refresh_seconds=refresh, returned=returned)
+
+
+def status_page(
+    request: HttpRequest,
+    order: Order,
+    token: str,
+    *,
+    refresh_seconds: int | None = None,
+    returned: bool = False,
+    share_form: ShareLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     case = order.case
+    letter: Letter | None = order.letter
     ready = order.status == Order.Status.PAID and letter is not None and letter.status == Letter.Status.READY
-    if ready:
+    if ready and share_form is None:
         LetterAccess.record(letter, LetterAccess.Who.OWNER, LetterAccess.What.PAGE)
     return render(
         request,
@@ -123,14 +138,18 @@ def letter_status(request: HttpRequest, token: str) -> HttpResponse:
             "letter": letter,
             "case": case,
             "token": token,
-            "refresh_seconds": refresh,
+            "refresh_seconds": refresh_seconds,
             "returned": returned,
             "cancelled_return": "cancelled" in request.GET,
             "can_pay": order.status in (Order.Status.PENDING, Order.Status.CANCELLED, Order.Status.FAILED),
             "next": next_steps(order) if ready else None,
+            "calendar_url": reverse("letter_calendar", kwargs={"token": token}),
+            "shares": list(letter.shares.active()) if ready else [],
+            "share_form": share_form or ShareLinkForm(),
             "noindex": True,
             "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter",
         },
+        status=status,
     )
 
 

@@ -16,6 +16,7 @@ from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.models import Criterion, DenialType, Drug, Payer, PlanType
 from appeals.models.catalog import ExceptionGround, normalize_us_phone
+from appeals.models.letters import SHARE_LIFETIME_CHOICES
 from appeals.models.orders import quote
 from appeals.wizard.validators import diagnosis_for, validate_npi
 
@@ -560,3 +561,20 @@ class CheckoutForm(forms.Form):
             self.add_error("promo", price.refusal.label)
         data["quote"] = price
         return data
+
+
+class ShareLinkForm(forms.Form):
+    """A share link for the prescriber's office, made from the status page."""
+
+    label = forms.CharField(
+        label="Who it is for (optional)",
+        max_length=100,
+        required=False,
+        help_text="Only you see this, to tell your links apart; for example “Dr. Ortiz's office”.",
+    )
+    days = forms.TypedChoiceField(
+        label="The link works for",
+        choices=[(days, f"{days} days") for days in SHARE_LIFETIME_CHOICES],
+        coerce=int,
+        initial=14,
+    )
