@@ -53,6 +53,14 @@ def requeue_stalled_letters() -> int:
     return requeue_stalled()
 
 
+@shared_task(name="appeals.purge_patient_data")
+def purge_patient_data() -> dict:
+    from appeals.retention import purge_due
+
+    report = purge_due()
+    return {"cases": report.cases, "letters": report.letters, "files": report.files}
+
+
 @worker_ready.connect
 def _sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
     # A worker that starts after another died picks up what that one held,

@@ -144,8 +144,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # before its letter counts as stalled.
 LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
 LETTER_RENDER_LEASE_SECONDS = env_int("LETTER_RENDER_LEASE_SECONDS", 300)
+# Patient data (answers, letter files, share links, the order's email) is
+# deleted this many days after the letter is delivered (appeals.retention),
+# checked every RETENTION_SWEEP_SECONDS.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 90)
+RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-letters": {"task": "appeals.requeue_stalled_letters", "schedule": float(LETTER_SWEEP_SECONDS)},
+    "purge-patient-data": {"task": "appeals.purge_patient_data", "schedule": float(RETENTION_SWEEP_SECONDS)},
 }
 
 # Stripe.  STRIPE_API_BASE points the stripe library at another server (the

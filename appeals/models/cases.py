@@ -52,6 +52,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(help_text="The link stops working after this; each saved step moves it on.")
+    purged_at = models.DateTimeField(null=True, blank=True, help_text="When its patient data was deleted (appeals.retention).")
 
     objects = CaseQuerySet.as_manager()
 

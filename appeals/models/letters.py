@@ -109,6 +109,7 @@ class Letter(models.Model):
         RENDERING = "rendering", "Rendering"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        PURGED = "purged", "Deleted after the retention period"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     template = models.ForeignKey(LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
@@ -341,7 +342,7 @@ class LetterShare(models.Model):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="shares")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     token_encrypted = EncryptedTextField(editable=False)
-    label_encrypted = EncryptedTextField(blank=True, default="", editable=False)
+    label_encrypted = EncryptedTextField(null=True, blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -371,7 +372,7 @@ class LetterShare(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_encrypted
+        return self.label_encrypted or ""
 
     @property
     def is_active(self) -> bool:

@@ -186,7 +186,7 @@ class Order(models.Model):
         LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Chosen at review."
     )
     letter = models.OneToOneField(Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
-    email = EncryptedEmailField(help_text="Where the letter is sent.")
+    email = EncryptedEmailField(null=True, blank=True, help_text="Where the letter is sent; deleted with the case's data.")
     email_digest = models.CharField(max_length=64, db_index=True, editable=False)
 
     list_price_cents = models.PositiveIntegerField()

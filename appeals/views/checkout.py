@@ -27,6 +27,7 @@ from appeals.delivery import next_steps
 from appeals.models import Letter, LetterAccess, Order, Pricing
 from appeals.models.orders import promo_refusal, quote
 from appeals.ratelimits import checkout_rate
+from appeals.retention import purge_on
 from appeals.views.wizard import _case_context, _case_or_404, _chosen_template, _fitting_templates, _unanswered_step_redirect
 from appeals.wizard.forms import CheckoutForm, ShareLinkForm
 
@@ -145,6 +146,7 @@ def status_page(
             "next": next_steps(order) if ready else None,
             "calendar_url": reverse("letter_calendar", kwargs={"token": token}),
             "shares": list(letter.shares.active()) if ready else [],
+            "purge_on": purge_on(case) if ready else None,
             "share_form": share_form or ShareLinkForm(),
             "noindex": True,
             "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter",

@@ -1,0 +1,42 @@
+"""Cases as staff see them: what was asked about, how far it got, and when its
+patient data is deleted.  The answers themselves are not shown here; staff
+reach a letter's content through its files, and every such access is logged."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from appeals.models import Case
+from appeals.retention import purge_on
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "created_at", "updated_at", "orders_display", "purge_on_display", "purged_at")
+    list_filter = (("purged_at", admin.EmptyFieldListFilter), "denial_type", "payer", "drug")
+    list_select_related = ("drug", "payer", "denial_type")
+    date_hierarchy = "created_at"
+    fields = ("drug", "payer", "denial_type", "promo_code", "created_at", "updated_at", "expires_at", "orders_display",
+              "purge_on_display", "purged_at")  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Orders")
+    def orders_display(self, case: Case) -> str:
+        return ", ".join(f"{order.public_id} ({order.get_status_display()})" for order in case.orders.all()) or "—"
+
+    @admin.display(description="Patient data deleted on")
+    def purge_on_display(self, case: Case) -> str:
+        if case.purged_at:
+            return "Deleted"
+        when = purge_on(case)
+        return when.strftime("%b %-d, %Y") if when else "After the letter is delivered"
