@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from pypdf import PdfReader
 
+from appeals.models import Order
 from tests.conftest import ROOT, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -36,7 +38,12 @@ def page(chromium_path, monkeypatch):
 @pytest.fixture
 def phone_without_javascript(chromium_path, monkeypatch):
     yield from _browser_page(
-        chromium_path, monkeypatch, viewport={"width": 375, "height": 812}, java_script_enabled=False, has_touch=True
+        chromium_path,
+        monkeypatch,
+        viewport={"width": 375, "height": 812},
+        java_script_enabled=False,
+        has_touch=True,
+        accept_downloads=True,
     )
 
 
@@ -120,7 +127,13 @@ def _no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
 
 
-def test_the_whole_wizard_on_a_phone_without_javascript(phone_without_javascript, live_site, demo_catalog):
+@pytest.mark.pipeline
+def test_the_whole_wizard_on_a_phone_without_javascript(
+    phone_without_javascript, live_site, demo_catalog, settings, celery_worker
+):
+    """Every wizard step, then the local payment page, the status page and the PDF."""
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
     page = phone_without_javascript
     page.goto(f"{live_site.url}/start/?drug=anifrolumab&payer=cigna&denial=step-therapy&promo=SEO25")
     page.get_by_role("button", name="Start").click()
@@ -195,4 +208,21 @@ def test_the_whole_wizard_on_a_phone_without_javascript(phone_without_javascript
     screenshot(page, "wizard-review-phone")
     page.get_by_role("button", name="Continue to payment — $30").click()
     expect(page.get_by_role("heading", name="Payment", level=1)).to_be_visible()
-    expect(page.get_by_text("$30")).to_be_visible()
+    expect(page.get_by_text("$30", exact=True)).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("ana@example.org")
+    screenshot(page, "payment-phone")
+    page.get_by_role("button", name="Pay $30").click()
+
+    expect(page.get_by_text("No card is charged.")).to_be_visible()
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="Pay $30 (test)").click()
+    # Without JavaScript the status page refreshes itself (meta refresh) until the worker is done.
+    expect(page.get_by_text("Ready.")).to_be_visible(timeout=90_000)
+    _no_sideways_scroll(page)
+    screenshot(page, "status-ready-phone")
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="Download the PDF packet").click()
+    packet = PdfReader(pdf.value.path())
+    assert "Ana Lucia Ferreira" in packet.pages[1].extract_text()
+    order = Order.objects.get()
+    assert (order.amount_cents, order.promo_code, order.status) == (3000, "SEO25", Order.Status.PAID)

@@ -346,6 +346,10 @@ def preview_urls(template: LetterTemplate) -> tuple[str, str]:
     )
 
 
+def every_preview_url(template: LetterTemplate) -> tuple[str, str, str]:
+    return (*preview_urls(template), reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk]))
+
+
 def test_the_change_page_offers_sample_and_real_cases_without_patient_data(staff_client, walked_case):
     template = general_template("step-therapy", "prescriber")
     page = staff_client.get(reverse("admin:appeals_lettertemplate_change", args=[template.pk])).content.decode()
@@ -359,8 +363,14 @@ def test_staff_preview_a_sample_as_html_and_pdf(staff_client):
     medicare = PlanType.objects.get(slug="medicare-part-d")
     page = staff_client.get(html_url, {"source": "sample", "plan_type": medicare.pk})
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
-    shown = html.unescape(page.content.decode())
+    frame_url = reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk])
+    assert f'src="{frame_url}?source=sample&amp;plan_type={medicare.pk}"' in page.content.decode()
+    frame = staff_client.get(frame_url, {"source": "sample", "plan_type": medicare.pk})
+    shown = html.unescape(frame.content.decode())
     assert "Sample Patient" in shown and medicare.governing_law in shown
+    # The only page that may be framed, and only by this site.
+    assert frame["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in frame["Content-Security-Policy"]
+    assert page["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page["Content-Security-Policy"]
 
     response = staff_client.get(pdf_url, {"source": "sample", "plan_type": medicare.pk})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -374,9 +384,11 @@ def test_staff_preview_a_real_case_with_another_plan_type_without_changing_it(st
     html_url, pdf_url = preview_urls(template)
     answers_before = walked_case.answers
     other = PlanType.objects.exclude(slug=answers_before["plan"]["plan_type"]).get(slug="aca-individual")
-    page = staff_client.get(html_url, {"source": walked_case.pk, "plan_type": other.pk})
+    frame_url = reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk])
+    page = staff_client.get(frame_url, {"source": walked_case.pk, "plan_type": other.pk})
     shown = html.unescape(page.content.decode())
     assert page.status_code == 200 and PATIENT["patient_name"] in shown and other.governing_law in shown
+    assert staff_client.get(html_url, {"source": walked_case.pk}).status_code == 200
 
     response = staff_client.get(pdf_url, {"source": walked_case.pk})
     text = " ".join(pdf_text(PdfReader(io.BytesIO(response.content))))
@@ -399,21 +411,20 @@ def test_a_template_that_fails_on_the_chosen_case_shows_the_reason(staff_client,
 
 def test_a_case_of_another_denial_type_cannot_be_previewed(staff_client, walked_case):
     template = general_template("site-of-care", "prescriber")
-    html_url, pdf_url = preview_urls(template)
-    for url in (html_url, pdf_url):
+    for url in every_preview_url(template):
         response = staff_client.get(url, {"source": walked_case.pk})
         assert response.status_code == 400 and PATIENT["patient_name"] not in response.content.decode()
 
 
 def test_the_preview_is_for_staff_only(client, django_user_model, walked_case):
     template = general_template("step-therapy", "prescriber")
-    for url in preview_urls(template):
+    for url in every_preview_url(template):
         assert client.get(url, {"source": walked_case.pk}).status_code == 302  # to the admin login
     client.force_login(django_user_model.objects.create_user("visitor", "visitor@example.org", "a-long-test-password"))
-    for url in preview_urls(template):
+    for url in every_preview_url(template):
         response = client.get(url, {"source": walked_case.pk})
         assert response.status_code == 302 and PATIENT["patient_name"] not in response.content.decode()
     staff = django_user_model.objects.create_user("clerk", "clerk@example.org", "a-long-test-password", is_staff=True)
     client.force_login(staff)  # staff, but without permission to view letter templates
-    for url in preview_urls(template):
+    for url in every_preview_url(template):
         assert client.get(url, {"source": walked_case.pk}).status_code == 403

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import logging
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from appeals.letters.engine import LetterTemplateError
 from appeals.letters.packet import Packet, case_packet, packet_from_context
@@ -100,6 +103,7 @@ def preview_links(template: LetterTemplate) -> dict[str, str]:
     return {
         "html": reverse("admin:appeals_lettertemplate_preview", args=[template.pk]),
         "pdf": reverse("admin:appeals_lettertemplate_preview_pdf", args=[template.pk]),
+        "frame": reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk]),
     }
 
 
@@ -138,6 +142,24 @@ def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> Http
     except LetterTemplateError as exc:
         return _page(model_admin, request, template, form, error=str(exc))
     return _page(model_admin, request, template, form, packet=packet)
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
+def preview_frame_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """The packet's HTML alone, for the preview page's frame: the one page that
+    may be framed, and only by this site."""
+    template = _template_for(model_admin, request, object_id)
+    form = PreviewForm(template, request.GET or {"source": SAMPLE})
+    if not form.is_valid():
+        return HttpResponse("Choose a case from the list.", status=400, content_type="text/plain")
+    try:
+        packet = form.packet()
+    except LetterTemplateError as exc:
+        return HttpResponse(f"This template cannot render the chosen case: {exc}", status=422, content_type="text/plain")
+    response = HttpResponse(packet.html)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def preview_pdf_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -10,7 +10,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from appeals.admin.letter_preview import FORM_ID, PreviewForm, preview_html_view, preview_links, preview_pdf_view
+from appeals.admin.letter_preview import (
+    FORM_ID,
+    PreviewForm,
+    preview_frame_view,
+    preview_html_view,
+    preview_links,
+    preview_pdf_view,
+)
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
@@ -64,6 +71,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
 
         return [
             path("<path:object_id>/preview/", view(preview_html_view), name="appeals_lettertemplate_preview"),
+            path("<path:object_id>/preview/packet/", view(preview_frame_view), name="appeals_lettertemplate_preview_frame"),
             path("<path:object_id>/preview.pdf", view(preview_pdf_view), name="appeals_lettertemplate_preview_pdf"),
         ] + super().get_urls()
 
@@ -103,7 +111,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
         except LetterTemplateError as exc:
             return format_html("<p class='errornote'>{}</p>", str(exc))
         # Staff-written markup over autoescaped sample data: shown as the letter will look.
-        return mark_safe(f"<div style='max-width:50rem;border:1px solid #ccc;padding:1rem;background:#fff'>{html}</div>")
+        return mark_safe(f"<div class='letter-sample-preview'>{html}</div>")
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
                 ('token_encrypted', encrypted_fields.fields.EncryptedTextField(editable=False)),
-                ('label_encrypted', encrypted_fields.fields.EncryptedTextField(blank=True, default='', editable=False)),
+                ('label_encrypted', encrypted_fields.fields.EncryptedTextField(blank=True, default='', editable=False, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('expires_at', models.DateTimeField()),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
