@@ -235,24 +235,38 @@ HANDLERS = {
 }
 
 
+class MalformedEvent(Exception):
+    """A correctly signed event that is not shaped like the events handled."""
+
+
 def handle_event(event: stripe.Event) -> str:
     """Apply a verified Stripe event once.  The event's id is recorded in the
     same transaction as its effect: a repeated delivery finds it and does
     nothing, and a failure part-way (the database) records nothing, so the
     error reaches Stripe as a 5xx and its retry is handled in full."""
+    raw = event.to_dict()
+    event_id, event_type = raw.get("id"), raw.get("type")
+    session = raw["data"].get("object") if isinstance(raw.get("data"), dict) else None
+    if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str) or not isinstance(session, dict):
+        raise MalformedEvent("the event has no id, type or data object")
     with transaction.atomic():
         try:
             with transaction.atomic():
-                record = ProcessedEvent.objects.create(event_id=event.id, type=event.type)
+                record = ProcessedEvent.objects.create(event_id=event_id[:255], type=event_type[:100])
         except IntegrityError:
-            logger.info("stripe event already handled", extra={"event": event.id, "type": event.type})
+            logger.info("stripe event already handled", extra={"event": event_id, "type": event_type})
             return "duplicate"
-        handler = HANDLERS.get(event.type)
-        result, order = handler(event.data.object.to_dict()) if handler else ("ignored", None)
+        handler = HANDLERS.get(event_type)
+        try:
+            result, order = handler(session) if handler else ("ignored", None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # A signed event whose object is not a Checkout Session as we know
+            # it: nothing is recorded, and the 400 shows in Stripe's dashboard.
+            raise MalformedEvent(f"the event's object could not be read ({type(exc).__name__})") from exc
         record.result, record.order = result, order
         record.save(update_fields=["result", "order"])
     logger.info(
         "stripe event handled",
-        extra={"event": event.id, "type": event.type, "result": result, "order": order.public_id if order else ""},
+        extra={"event": event_id, "type": event_type, "result": result, "order": order.public_id if order else ""},
     )
     return result

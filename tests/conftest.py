@@ -230,3 +230,14 @@ def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbac
         render_packet(order.letter.pk)
     order.refresh_from_db()
     return order
+
+
+@pytest.fixture
+def open_order(client, demo_catalog, fake_stripe):
+    """A $30 order (SEO25) with an open Checkout Session on the fake API."""
+    from appeals.models import Order
+    from tests.payment_helpers import pay, reviewed_case
+
+    case, case_url = reviewed_case(client)
+    pay(client, case_url)
+    return Order.objects.get(case=case)

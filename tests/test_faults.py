@@ -110,6 +110,7 @@ def test_a_payment_that_arrives_while_the_broker_is_down_is_kept_and_rendered_wh
     redis = worker = None
     try:
         site = f"http://127.0.0.1:{web_port}"
+
         def answering() -> bool:
             try:
                 return get(f"{site}/healthz")[0] == 503  # up, and saying the broker is not

@@ -13,17 +13,9 @@ from django.test import Client
 
 from appeals.models import Letter, Order, ProcessedEvent
 from tests.fake_stripe import sign
-from tests.payment_helpers import deliver, pay, reviewed_case
+from tests.payment_helpers import deliver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_order(client, demo_catalog, fake_stripe) -> Order:
-    """A $30 order (SEO25) with an open Checkout Session on the fake API."""
-    case, case_url = reviewed_case(client)
-    pay(client, case_url)
-    return Order.objects.get(case=case)
 
 
 def state(order: Order) -> tuple:

@@ -209,4 +209,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except (ValueError, stripe.SignatureVerificationError):
         logger.warning("stripe webhook refused: the payload or its signature is not valid")
         return HttpResponseBadRequest("invalid payload or signature")
-    return JsonResponse({"result": payments.handle_event(event)})
+    try:
+        return JsonResponse({"result": payments.handle_event(event)})
+    except payments.MalformedEvent as exc:
+        logger.warning("stripe webhook refused: %s", exc)
+        return HttpResponseBadRequest("event not understood")
