@@ -29,11 +29,10 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Every benchmark in bench/ (see bench/README.md); BENCH_ARGS go to landing.py.
+# Every benchmark in bench/, then one summary table (see bench/README.md);
+# BENCH_ARGS go to bench/run_all.py (e.g. --landing-sizes 10 or --quick).
 bench: $(BIN)/.installed
-	$(BIN)/python bench/landing.py $(BENCH_ARGS)
-	$(BIN)/python bench/wizard.py
-	$(BIN)/python bench/packet.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
