@@ -41,7 +41,9 @@ def test_from_a_landing_page_to_a_rendered_letter_paid_with_seo25(client, celery
     assert wait_for(ready, timeout=120), celery_worker.log()
     letter = Letter.objects.get(pk=letter_id)
     assert letter.status == Letter.Status.READY, letter.failure_reason
-    assert letter.pdf_bytes().startswith(b"%PDF")
+    download = client.get(order.status_path() + "pdf/")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert download.content == letter.pdf_bytes()
     assert (order.amount_cents, order.list_price_cents, order.discount_cents) == (3000, 4000, 1000)
     page = client.get(order.status_path()).content.decode()
     assert "Ready." in page and 'http-equiv="refresh"' not in page

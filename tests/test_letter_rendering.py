@@ -131,3 +131,43 @@ def test_a_failure_emails_staff_once_the_transaction_commits(
     message = mailoutbox[0]
     assert f"Letter {letter.pk}" in message.subject and f"/admin/appeals/letter/{letter.pk}/change/" in message.body
     assert PATIENT["patient_name"] not in message.subject + message.body
+
+
+def test_weasyprint_failing_fails_the_letter_after_its_retries_alerts_staff_tells_the_person_and_admin_retry_works(
+    client, demo_catalog, settings, mailoutbox, admin_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from appeals.letters import rendering
+    from appeals.models import Order
+    from appeals.tasks import RENDER_RETRIES, render_letter
+    from tests.payment_helpers import pay, reviewed_case
+
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
+    settings.ADMINS = [("Staff", "staff@example.org")]
+    case, case_url = reviewed_case(client)
+    client.post(pay(client, case_url)["Location"], {"pay": ""})
+    order = Order.objects.get(case=case)
+    calls = []
+
+    def weasyprint_crashes(html):
+        calls.append(1)
+        raise OSError("cairo: out of memory")
+
+    monkeypatch.setattr(rendering, "html_to_pdf", weasyprint_crashes)
+    with django_capture_on_commit_callbacks(execute=True):
+        render_letter.apply(args=[order.letter_id])  # eager: its retries run at once
+    letter = Letter.objects.get(pk=order.letter_id)
+    assert letter.status == Letter.Status.FAILED and len(calls) == RENDER_RETRIES + 1
+    assert "OSError" in letter.failure_reason and letter.attempts == RENDER_RETRIES + 1
+    alerts = [message for message in mailoutbox if f"Letter {letter.pk}" in message.subject]
+    assert len(alerts) == 1 and PATIENT["patient_name"] not in alerts[0].body
+    page = client.get(order.status_path()).content.decode()
+    assert "Something went wrong" in page and "you do not need to pay again" in page
+
+    monkeypatch.undo()  # WeasyPrint works again
+    with django_capture_on_commit_callbacks(execute=False):
+        admin_client.post("/admin/appeals/letter/", {"action": "retry_failed", "_selected_action": [letter.pk]})
+    assert Letter.objects.get(pk=letter.pk).status == Letter.Status.PENDING
+    render_letter.apply(args=[letter.pk])
+    assert Letter.objects.get(pk=letter.pk).status == Letter.Status.READY
+    assert "Ready." in client.get(order.status_path()).content.decode()
