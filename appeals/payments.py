@@ -77,7 +77,11 @@ def start_payment(order: Order, request: HttpRequest) -> str:
 def _stripe_session_url(order: Order, request: HttpRequest) -> str:
     client = stripe_client()
     _expire_replaced_sessions(client, order)
-    status_url = request.build_absolute_uri(order.status_path())
+    # Stripe is sent back to a page keyed by the order's public id, never the
+    # status link (which opens the letter): this browser's session says the
+    # order is its own, and only then is the person sent on to the status page.
+    return_url = request.build_absolute_uri(reverse("payment_return", kwargs={"public_id": order.public_id}))
+    remember_checkout(request, order)
     with transaction.atomic():
         # Under the order's lock, so two submits at once make one session, not two.
         locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -99,8 +103,8 @@ def _stripe_session_url(order: Order, request: HttpRequest) -> str:
                     },
                 }
             ],
-            "success_url": f"{status_url}?returned=1",
-            "cancel_url": f"{status_url}?cancelled=1",
+            "success_url": f"{return_url}?outcome=paid",
+            "cancel_url": f"{return_url}?outcome=cancelled",
         }
         try:
             if order.discount_cents:
@@ -114,6 +118,20 @@ def _stripe_session_url(order: Order, request: HttpRequest) -> str:
         locked.attach_stripe_session(session_id=session.id, url=session.url, expires_at=expires_at)
     order.refresh_from_db()
     return session.url
+
+
+CHECKOUTS_SESSION_KEY = "checkout_orders"
+
+
+def remember_checkout(request: HttpRequest, order: Order) -> None:
+    """Note in the browser's session that it started paying for ``order`` (its public id only)."""
+    started = request.session.get(CHECKOUTS_SESSION_KEY, [])
+    if order.public_id not in started:
+        request.session[CHECKOUTS_SESSION_KEY] = [*started, order.public_id][-10:]
+
+
+def started_checkout(request: HttpRequest, order: Order) -> bool:
+    return order.public_id in request.session.get(CHECKOUTS_SESSION_KEY, [])
 
 
 def _coupon_for(client: stripe.StripeClient, order: Order) -> str:

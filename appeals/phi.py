@@ -18,7 +18,9 @@ import logging
 import re
 from collections.abc import Iterable
 
+from django.utils.log import AdminEmailHandler
 from django.views.debug import SafeExceptionReporterFilter
+from pythonjsonlogger.json import JsonFormatter
 
 REDACTED = "[redacted]"
 # Link tokens are credentials: /case/<token>/, /letters/<token>/, /shared/<token>/ …
@@ -82,9 +84,10 @@ class PatientDataFilter(logging.Filter):
         message = record.getMessage()
         record.msg, record.args = redact(message), ()
         if record.exc_info:
+            # Text formatters use this cached text instead of formatting exc_info
+            # again; the JSON one formats it through PatientSafeJsonFormatter.
+            # exc_info itself stays, so the error email still gets its traceback.
             record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            # Formatters would format exc_info again, unredacted; the text above stands in for it.
-            record.exc_info = None
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         for key, value in list(vars(record).items()):
@@ -104,3 +107,24 @@ class PatientSafeReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+
+class PatientSafeJsonFormatter(JsonFormatter):
+    """JSON log lines; the JSON formatter formats a record's exception itself, so it is redacted here."""
+
+    def formatException(self, ei) -> str:  # noqa: N802  (logging's name)
+        return redact(super().formatException(ei))
+
+
+class PatientSafeAdminEmailHandler(AdminEmailHandler):
+    """Django's error email (the traceback, and the request: its URL, headers
+    and GET parameters) as plain text, with link tokens and the patient values
+    this request or task read replaced.  No HTML version: it would repeat all
+    of it with each frame's source."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(include_html=False, **kwargs)
+
+    def send_mail(self, subject, message, *args, **kwargs) -> None:
+        kwargs.pop("html_message", None)
+        super().send_mail(redact(subject), redact(message), *args, **kwargs)

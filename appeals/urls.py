@@ -35,6 +35,7 @@ urlpatterns = [
     path("shared/<str:token>/", delivery.shared_letter, name="letter_shared"),
     path("shared/<str:token>/deadlines.ics", delivery.shared_calendar, name="shared_calendar"),
     path("shared/<str:token>/<slug:kind>/", delivery.shared_file, name="shared_file"),
+    path("pay/return/<str:public_id>/", checkout.payment_return, name="payment_return"),
     path("pay/local/<str:public_id>/", checkout.local_payment, name="local_payment"),
     path("stripe/webhook/", checkout.stripe_webhook, name="stripe_webhook"),
     path("robots.txt", public.robots_txt, name="robots"),

@@ -305,7 +305,7 @@ LOGGING = {
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "appeals.phi.PatientSafeJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -317,7 +317,7 @@ LOGGING = {
             "filters": ["request_id", "patient_data"],
         },
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "appeals.phi.PatientSafeAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false", "patient_data"],
         },

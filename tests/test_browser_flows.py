@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from appeals.models import Letter, LetterAccess, LetterShare, LetterTemplate, Order
-from tests.browser_checks import describe_violations, run_axe
+from tests.browser_checks import describe_violations, run_axe, sideways_scroll
 from tests.conftest import wait_for
 from tests.payment_helpers import deliver, reviewed_case
 from tests.test_browser import _browser_page, screenshot
@@ -147,6 +147,10 @@ def test_an_office_opens_a_share_link_and_downloads_the_packet(desktop, office, 
     expect(office.get_by_text(PATIENT["patient_name"]).first).to_be_visible()
     no_serious_violations(office)
     screenshot(office, "office-shared-letter")
+    office.set_viewport_size({"width": 375, "height": 800})
+    assert not sideways_scroll(office), sideways_scroll(office)
+    screenshot(office, "office-shared-letter-phone")
+    office.set_viewport_size({"width": 1024, "height": 800})
     pdf = download(office, "Download the PDF packet")
     assert PATIENT["patient_name"] in PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
     share = LetterShare.objects.get()

@@ -161,8 +161,8 @@ def test_seo25_makes_a_30_dollar_order_and_a_checkout_session_with_the_discount_
     assert form["discounts[0][coupon]"] in fake_stripe.coupons
     assert form["customer_email"] == PATIENT["email"]
     assert form["client_reference_id"] == order.public_id == form["metadata[order]"]
-    status_url = f"http://testserver{order.status_path()}"
-    assert form["success_url"] == f"{status_url}?returned=1" and form["cancel_url"] == f"{status_url}?cancelled=1"
+    return_url = f"http://testserver/pay/return/{order.public_id}/"
+    assert form["success_url"] == f"{return_url}?outcome=paid" and form["cancel_url"] == f"{return_url}?outcome=cancelled"
     assert session["amount_total"] == 3000 and session["total_details"]["amount_discount"] == 1000
 
 
@@ -411,3 +411,23 @@ def test_without_a_stripe_key_or_debug_there_is_no_way_to_pay(client, demo_catal
     response = pay(client, case_url)
     assert response.status_code == 200 and "Payment is not available" in text(response)
     assert not Order.objects.exists()
+
+
+def test_stripe_sends_the_person_back_to_the_status_page_only_in_the_browser_that_paid(client, demo_catalog, fake_stripe):
+    from django.test import Client
+
+    case, case_url = reviewed_case(client)
+    pay(client, case_url)
+    order = Order.objects.get(case=case)
+    sent = fake_stripe.everything_sent()
+    assert order.status_token not in sent and order.status_path() not in sent  # the status link never goes to Stripe
+    back = client.get(f"/pay/return/{order.public_id}/?outcome=paid")
+    assert back.status_code == 302 and back["Location"] == f"{order.status_path()}?returned=1"
+    cancelled = client.get(f"/pay/return/{order.public_id}/?outcome=cancelled")
+    assert cancelled["Location"] == f"{order.status_path()}?cancelled=1"
+
+    elsewhere = Client().get(f"/pay/return/{order.public_id}/?outcome=paid")
+    body = elsewhere.content.decode()
+    assert elsewhere.status_code == 200 and "We email the link to your letter" in body
+    assert order.status_path() not in body and case.drug.name not in body
+    assert Client().get("/pay/return/dh_not-an-order/?outcome=paid").status_code == 200

@@ -99,7 +99,7 @@ def test_staff_downloads_are_recorded_with_who_took_them(admin_client, admin_use
     assert f"/admin/appeals/letter/{letter.pk}/file/pdf/" in page
     response = admin_client.get(f"/admin/appeals/letter/{letter.pk}/file/pdf/")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    access = LetterAccess.objects.get(letter=letter, who="staff")
+    access = LetterAccess.objects.get(letter=letter, who="staff", what="pdf")
     assert access.what == "pdf" and access.user == admin_user
 
 

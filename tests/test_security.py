@@ -150,3 +150,51 @@ def test_starting_payments_is_rate_limited_and_keeps_what_was_typed(client, demo
     assert limited.status_code == 429 and "Please wait a few minutes" in limited.content.decode()
     assert 'value="pat@example.org"' in limited.content.decode()
     assert Order.objects.count() == 1
+
+
+def test_error_emails_carry_the_traceback_without_link_tokens_or_patient_data(settings, mailoutbox):
+    import logging
+
+    from appeals import phi
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Staff", "staff@example.org")]
+    phi.remember({"patient": {"patient_name": PATIENT["patient_name"], "member_id": PATIENT["member_id"]}})
+    token = "Zr-GiLrXLd8M4YXOqRVt2eWBGcqFkVT31W4DVoqUGGk"
+    request = RequestFactory().get(f"/letters/{token}/", {"member": PATIENT["member_id"]})
+    try:
+        raise RuntimeError(f"could not render for {PATIENT['patient_name']}")
+    except RuntimeError:
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=True, extra={"status_code": 500, "request": request}
+        )
+    [mail] = mailoutbox
+    assert "Traceback (most recent call last)" in mail.body and "could not render for [redacted]" in mail.body
+    assert "/letters/[redacted]" in mail.body and not mail.alternatives
+    for secret in (token, PATIENT["patient_name"], PATIENT["member_id"]):
+        assert secret not in mail.subject + mail.body, secret
+
+
+def test_json_log_lines_redact_exceptions(settings):
+    import io
+    import json
+    import logging
+
+    from appeals import phi
+
+    phi.remember({"patient": {"patient_name": PATIENT["patient_name"]}})
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(phi.PatientSafeJsonFormatter("%(levelname)s %(message)s"))
+    handler.addFilter(phi.PatientDataFilter())
+    logger = logging.getLogger("tests.json")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError(f"bad value {PATIENT['patient_name']}")
+        except ValueError:
+            logger.exception("failed at /shared/%s/", "Zr-GiLrXLd8M4YXOqRVt2eWBGcqFkVT31W4DVoqUGGk")
+    finally:
+        logger.removeHandler(handler)
+    line = json.loads(stream.getvalue())
+    assert "ValueError: bad value [redacted]" in line["exc_info"] and line["message"] == "failed at /shared/[redacted]/"

@@ -156,6 +156,19 @@ def status_page(
 
 
 @never_cache
+@require_GET
+def payment_return(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Where Stripe sends the person back.  The browser that started the
+    payment goes on to its status page; any other (a link opened elsewhere)
+    is told the link comes by email, and learns nothing about the order."""
+    order = Order.objects.filter(public_id=public_id[:40]).first()
+    outcome = "cancelled" if request.GET.get("outcome") == "cancelled" else "returned"
+    if order is not None and payments.started_checkout(request, order):
+        return redirect(f"{order.status_path()}?{outcome}=1")
+    return render(request, "appeals/checkout/returned_elsewhere.html", {"noindex": True, "cancelled": outcome == "cancelled"})
+
+
+@never_cache
 @require_POST
 def letter_pay(request: HttpRequest, token: str) -> HttpResponse:
     """Pay (again) from the status page: after leaving Stripe's page, a failed
