@@ -112,7 +112,7 @@ class PatientSafeReporterFilter(SafeExceptionReporterFilter):
 class PatientSafeJsonFormatter(JsonFormatter):
     """JSON log lines; the JSON formatter formats a record's exception itself, so it is redacted here."""
 
-    def formatException(self, ei) -> str:  # noqa: N802  (logging's name)
+    def formatException(self, ei) -> str:
         return redact(super().formatException(ei))
 
 
