@@ -257,6 +257,23 @@ class MalformedEvent(Exception):
     """A correctly signed event that is not shaped like the events handled."""
 
 
+_SESSION_TEXT_FIELDS = ("id", "client_reference_id", "status", "payment_status", "currency", "payment_intent")
+
+
+def _check_session_shape(session: dict) -> None:
+    """The Checkout Session fields the handlers read have the types Stripe
+    documents; otherwise MalformedEvent (answered 400, nothing recorded)."""
+    wrong = [name for name in _SESSION_TEXT_FIELDS if not isinstance(session.get(name), str | None)]
+    amount = session.get("amount_total")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+        wrong.append("amount_total")
+    metadata = session.get("metadata")
+    if metadata is not None and (not isinstance(metadata, dict) or not isinstance(metadata.get("order"), str | None)):
+        wrong.append("metadata")
+    if wrong:
+        raise MalformedEvent(f"the Checkout Session's {', '.join(wrong)} are not as Stripe sends them")
+
+
 def handle_event(event: stripe.Event) -> str:
     """Apply a verified Stripe event once.  The event's id is recorded in the
     same transaction as its effect: a repeated delivery finds it and does
@@ -275,12 +292,11 @@ def handle_event(event: stripe.Event) -> str:
             logger.info("stripe event already handled", extra={"event": event_id, "type": event_type})
             return "duplicate"
         handler = HANDLERS.get(event_type)
-        try:
-            result, order = handler(session) if handler else ("ignored", None)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            # A signed event whose object is not a Checkout Session as we know
-            # it: nothing is recorded, and the 400 shows in Stripe's dashboard.
-            raise MalformedEvent(f"the event's object could not be read ({type(exc).__name__})") from exc
+        if handler:
+            # Checked before anything is done, so an error from here on is a
+            # real one: a 500, an error email, and Stripe's retry.
+            _check_session_shape(session)
+        result, order = handler(session) if handler else ("ignored", None)
         record.result, record.order = result, order
         record.save(update_fields=["result", "order"])
     logger.info(

@@ -89,12 +89,19 @@ def purge_case(case_id: int) -> PurgeReport:
                 status=Letter.Status.PURGED, html_snapshot=None, failure_reason=None, pdf_file="", docx_file=""
             )
             report.letters += 1
+        for order in Order.objects.filter(case=case, status=Order.Status.PENDING):
+            order.cancel(reason="the case's answers were deleted")
         Order.objects.filter(case=case).update(email=None)
         report.cases = 1
     # The files go once the rows no longer point at them; a file left behind
     # by a crash here is encrypted and named without patient data.
     for field in files:
-        field.storage.delete(field.name)
+        try:
+            field.storage.delete(field.name)
+        except OSError as exc:
+            # Encrypted and named without patient data; the next case goes on.
+            logger.error("letter file not deleted", extra={"case_id": case_id, "error": type(exc).__name__})
+            continue
         report.files += 1
     return report
 

@@ -40,6 +40,8 @@ def render_letter(self, letter_id: int) -> str:
     except Exception as exc:
         # Only the kind of error is logged: a message could quote patient data.
         logger.warning("render failed", extra={"letter_id": letter_id, "error": type(exc).__name__, "try": self.request.retries})
+        # Handed back, so the next try does not count it as a render whose worker died.
+        Letter.objects.filter(pk=letter_id, status=Letter.Status.RENDERING).update(status=Letter.Status.PENDING)
         if self.request.retries >= self.max_retries:
             Letter.objects.get(pk=letter_id).fail(f"{type(exc).__name__}: {exc}")
             return "failed"

@@ -171,3 +171,24 @@ def test_weasyprint_failing_fails_the_letter_after_its_retries_alerts_staff_tell
     render_letter.apply(args=[letter.pk])
     assert Letter.objects.get(pk=letter.pk).status == Letter.Status.READY
     assert "Ready." in client.get(order.status_path()).content.decode()
+
+
+def test_a_letter_whose_workers_keep_dying_fails_for_staff_instead_of_going_round_for_ever(
+    client, demo_catalog, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    from appeals.models.letters import MAX_LOST_RENDERS
+
+    settings.ADMINS = [("Staff", "staff@example.org")]
+    case = finished_case(client)
+    letter = Letter.objects.create(case=case, template=prescriber_template(case))
+    for _ in range(MAX_LOST_RENDERS):
+        # A worker takes it and dies: the message comes back with the letter still RENDERING.
+        assert letter.start_rendering()
+        Letter.objects.filter(pk=letter.pk).update(rendering_started_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not letter.start_rendering()
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.FAILED and "stopped while rendering" in letter.failure_reason
+    assert len(mailoutbox) == 1
+    assert letter.retry() and Letter.objects.get(pk=letter.pk).lost_renders == 0
+    assert render_packet(letter.pk) == Letter.Status.READY

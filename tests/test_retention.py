@@ -118,3 +118,38 @@ def test_staff_see_when_each_case_is_purged_without_patient_data(admin_client, p
     assert PATIENT["patient_name"] not in listing
     detail = admin_client.get(f"/admin/appeals/case/{paid_letter.case_id}/change/").content.decode()
     assert expected.strftime("%b %-d, %Y") in detail and PATIENT["patient_name"] not in detail
+
+
+def test_a_step_saved_after_the_purge_does_not_write_the_answers_back(client, demo_catalog):
+    case, _ = reviewed_case(client)
+    stale = Case.objects.get(pk=case.pk)  # read by a request before the purge
+    Case.objects.filter(pk=case.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert purge_due().cases == 1
+    stale.save_step("patient", {"patient_name": PATIENT["patient_name"]})
+    assert Case.objects.get(pk=case.pk).answers == {}
+    assert PATIENT["patient_name"] not in raw_case_row(case)
+
+
+def test_a_purged_case_cannot_be_paid_and_a_late_payment_goes_to_staff(client, demo_catalog, settings):
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
+    case, case_url = reviewed_case(client)
+    local_page = pay(client, case_url)["Location"]
+    order = Order.objects.get(case=case)
+    Case.objects.filter(pk=case.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert purge_due().cases == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED  # its open order is closed with it
+
+    page = client.get(order.status_path()).content.decode()
+    assert "Pay $30" not in page
+    refused = client.post(order.status_path() + "pay/", follow=True)
+    assert "can no longer be paid for" in refused.content.decode()
+    assert not order.reopen()
+
+    # A payment that arrives anyway (a Stripe session paid at the last moment) is not turned into an empty letter.
+    assert not order.mark_paid(provider=Order.Provider.STRIPE, amount_cents=3000, currency="usd")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REVIEW and "deleted" in order.problem and order.letter is None
+    assert client.post(local_page, {"pay": ""}).status_code in (302, 404)
+    assert not Letter.objects.filter(case=case).exists()

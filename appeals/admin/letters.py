@@ -162,6 +162,7 @@ class LetterAdmin(admin.ModelAdmin):
         "template",
         "template_version",
         "attempts",
+        "lost_renders",
         "page_count",
         "render_ms",
         "created_at",

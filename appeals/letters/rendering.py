@@ -7,6 +7,7 @@ import datetime
 import logging
 import time
 
+from django.db.models import F
 from django.utils import timezone
 
 from appeals.letters.engine import LetterTemplateError
@@ -60,7 +61,9 @@ def requeue_stalled() -> int:
         logger.info("re-queueing a stalled letter", extra={"letter_id": letter.pk, "status": letter.status})
         # Back to PENDING, so the next sweep waits a whole lease again before
         # sending it once more; a render that was only slow still finishes READY.
-        Letter.objects.filter(pk=letter.pk, status=Letter.Status.RENDERING).update(status=Letter.Status.PENDING)
+        Letter.objects.filter(pk=letter.pk, status=Letter.Status.RENDERING).update(
+            status=Letter.Status.PENDING, lost_renders=F("lost_renders") + 1
+        )
         letter.queue()
         count += 1
     return count

@@ -107,4 +107,9 @@ class Case(models.Model):
         phi.remember(answers)
         self.answers_encrypted = json.dumps(answers, cls=DjangoJSONEncoder)
         self.expires_at = timezone.now() + CASE_LIFETIME
-        self.save(update_fields=["answers_encrypted", "expires_at", "updated_at"])
+        self.updated_at = timezone.now()
+        # Only while the case is not purged: a step saved by a request that
+        # read the case before the purge must not write its answers back.
+        Case.objects.filter(pk=self.pk, purged_at__isnull=True).update(
+            answers_encrypted=self.answers_encrypted, expires_at=self.expires_at, updated_at=self.updated_at
+        )

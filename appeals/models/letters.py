@@ -34,6 +34,11 @@ from appeals.models.catalog import DenialType, Payer, PlanType
 logger = logging.getLogger(__name__)
 
 
+# A render whose worker died (killed, out of memory) is tried again; after this
+# many the letter is FAILED for staff to look at.
+MAX_LOST_RENDERS = 3
+
+
 class LetterTemplateQuerySet(models.QuerySet):
     def fitting(self, *, denial_type: DenialType, payer: Payer, plan_type: PlanType | None) -> list[LetterTemplate]:
         """The templates that fit a case, most specific first (payer and plan type,
@@ -120,6 +125,9 @@ class Letter(models.Model):
     # The reason may quote a template or WeasyPrint message: kept encrypted like the rest.
     failure_reason = EncryptedTextField(blank=True, null=True, default="")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started, retries included.")
+    lost_renders = models.PositiveSmallIntegerField(
+        default=0, help_text="Renders whose worker stopped before finishing (since the last staff retry)."
+    )
     html_snapshot = EncryptedTextField(blank=True, null=True, default="", help_text="The HTML the PDF was made from.")
     pdf_file = models.FileField(upload_to=letter_file_name, blank=True, help_text="Encrypted at rest.")
     docx_file = models.FileField(upload_to=letter_file_name, blank=True, help_text="Encrypted at rest.")
@@ -164,16 +172,29 @@ class Letter(models.Model):
 
     def start_rendering(self) -> bool:
         """PENDING (or a RENDERING whose worker died) → RENDERING.  False when
-        there is nothing to do: the letter is READY, or FAILED and not retried."""
+        there is nothing to do: the letter is READY, FAILED and not retried, or
+        purged; and when workers have died rendering it MAX_LOST_RENDERS times,
+        it is FAILED instead (a letter that kills its worker would otherwise be
+        handed from worker to worker for ever)."""
         with transaction.atomic():
             letter = self._locked()
-            if letter.status in (self.Status.READY, self.Status.FAILED):
+            if letter.status in (self.Status.READY, self.Status.FAILED, self.Status.PURGED):
                 return False
-            letter.status = self.Status.RENDERING
-            letter.attempts += 1
-            letter.rendering_started_at = timezone.now()
-            letter.save(update_fields=["status", "attempts", "rendering_started_at"])
+            if letter.status == self.Status.RENDERING:
+                letter.lost_renders += 1  # the worker that started it did not finish or fail it
+            if letter.lost_renders >= MAX_LOST_RENDERS:
+                letter.save(update_fields=["lost_renders"])
+                give_up = True
+            else:
+                give_up = False
+                letter.status = self.Status.RENDERING
+                letter.attempts += 1
+                letter.rendering_started_at = timezone.now()
+                letter.save(update_fields=["status", "attempts", "lost_renders", "rendering_started_at"])
         self.refresh_from_db()
+        if give_up:
+            self.fail(f"A worker stopped while rendering this letter {self.lost_renders} times; it was not tried again.")
+            return False
         return True
 
     def finish(
@@ -226,7 +247,8 @@ class Letter(models.Model):
             if letter.status != self.Status.FAILED:
                 return False
             letter.status = self.Status.PENDING
-            letter.save(update_fields=["status"])
+            letter.lost_renders = 0
+            letter.save(update_fields=["status", "lost_renders"])
             letter.queue()
         self.refresh_from_db()
         return True

@@ -329,7 +329,7 @@ class Order(models.Model):
                 return False
             if reference and provider == self.Provider.STRIPE and not order.stripe_payment_intent:
                 order.stripe_payment_intent = reference
-            problem = order._payment_problem(amount_cents, currency)
+            problem = order._payment_problem(amount_cents, currency) or order._case_problem()
             now = timezone.now()
             if problem:
                 order.status, order.problem, order.closed_at = self.Status.REVIEW, problem, now
@@ -354,6 +354,12 @@ class Order(models.Model):
         other = Order.objects.paid().filter(case_id=self.case_id).exclude(pk=self.pk).first() if self.case_id else None
         if other is not None:
             return f"The case was already paid by order {other.public_id}: refund this payment."
+        return ""
+
+    def _case_problem(self) -> str:
+        case = Case.objects.filter(pk=self.case_id).first() if self.case_id else None
+        if case is not None and case.purged_at is not None:
+            return "The case's answers were deleted (retention) before this payment arrived: refund it."
         return ""
 
     def mark_processing(self) -> bool:
@@ -403,6 +409,8 @@ class Order(models.Model):
                 Case.objects.select_for_update().filter(pk=self.case_id).first()
             order = self._locked()
             if order.status not in (self.Status.CANCELLED, self.Status.FAILED):
+                return False
+            if order.case_id is None or order._case_problem():
                 return False
             others = Order.objects.filter(case_id=order.case_id).exclude(pk=order.pk)
             taken = [self.Status.PENDING, self.Status.PROCESSING, self.Status.PAID, self.Status.REVIEW]

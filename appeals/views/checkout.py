@@ -142,7 +142,8 @@ def status_page(
             "refresh_seconds": refresh_seconds,
             "returned": returned,
             "cancelled_return": "cancelled" in request.GET,
-            "can_pay": order.status in (Order.Status.PENDING, Order.Status.CANCELLED, Order.Status.FAILED),
+            "can_pay": order.status in (Order.Status.PENDING, Order.Status.CANCELLED, Order.Status.FAILED)
+            and not (case and case.purged_at),
             "next": next_steps(order) if ready else None,
             "calendar_url": reverse("letter_calendar", kwargs={"token": token}),
             "shares": list(letter.shares.active()) if ready else [],
@@ -174,6 +175,9 @@ def letter_pay(request: HttpRequest, token: str) -> HttpResponse:
     """Pay (again) from the status page: after leaving Stripe's page, a failed
     bank payment, or a cancelled test payment.  The order keeps its amount."""
     order = _order_by_token_or_404(token)
+    if order.case is None or order.case.purged_at is not None:
+        messages.info(request, "This case's answers were deleted, so it can no longer be paid for. Nothing was charged.")
+        return redirect(order.status_path())
     if order.status in (Order.Status.CANCELLED, Order.Status.FAILED):
         if order.promo is not None and promo_refusal(order.promo, order.email) is not None:
             messages.error(
