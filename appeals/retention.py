@@ -26,11 +26,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from appeals.models import Case, Letter, Order
+from appeals.models.orders import SETTLED
 
 logger = logging.getLogger(__name__)
-
-# Orders that mean someone paid (or is paying): their case waits for delivery.
-SETTLED = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.REVIEW)
 
 
 def retention() -> datetime.timedelta:

@@ -5,14 +5,14 @@ reach a letter's content through its files, and every such access is logged."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.models import Case
 from appeals.retention import purge_on
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "created_at", "updated_at", "orders_display", "purge_on_display", "purged_at")
     list_filter = (("purged_at", admin.EmptyFieldListFilter), "denial_type", "payer", "drug")
     list_select_related = ("drug", "payer", "denial_type")
@@ -20,15 +20,6 @@ class CaseAdmin(admin.ModelAdmin):
     fields = ("drug", "payer", "denial_type", "promo_code", "created_at", "updated_at", "expires_at", "orders_display",
               "purge_on_display", "purged_at")  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="Orders")
     def orders_display(self, case: Case) -> str:

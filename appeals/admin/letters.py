@@ -18,6 +18,7 @@ from appeals.admin.letter_preview import (
     preview_links,
     preview_pdf_view,
 )
+from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
@@ -64,8 +65,6 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
     readonly_fields = ("case_preview", "sample_preview")
 
     def get_urls(self):
-        from django.urls import path
-
         def view(function):
             return self.admin_site.admin_view(lambda request, object_id: function(self, request, object_id))
 
@@ -230,7 +229,7 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterAccess)
-class LetterAccessAdmin(admin.ModelAdmin):
+class LetterAccessAdmin(ReadOnlyAdmin):
     """The whole audit log, to answer "who opened what, when" across letters."""
 
     list_display = ("at", "letter", "who", "user", "share_id", "what")
@@ -238,12 +237,3 @@ class LetterAccessAdmin(admin.ModelAdmin):
     list_select_related = ("letter", "user")
     date_hierarchy = "at"
     search_fields = ("=letter__id", "user__username")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

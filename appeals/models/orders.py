@@ -237,7 +237,7 @@ class Order(models.Model):
             # The case row is the lock serialising two checkouts of one case.
             Case.objects.select_for_update().get(pk=case.pk)
             orders = cls.objects.filter(case=case)
-            settled = orders.filter(status__in=[cls.Status.PAID, cls.Status.PROCESSING, cls.Status.REVIEW]).first()
+            settled = orders.filter(status__in=SETTLED).first()
             if settled is not None:
                 return settled
             same = (
@@ -413,7 +413,7 @@ class Order(models.Model):
             if order.case_id is None or order._case_problem():
                 return False
             others = Order.objects.filter(case_id=order.case_id).exclude(pk=order.pk)
-            taken = [self.Status.PENDING, self.Status.PROCESSING, self.Status.PAID, self.Status.REVIEW]
+            taken = [self.Status.PENDING, *SETTLED]
             if order.case_id is None or others.filter(status__in=taken).exists():
                 return False
             order.status, order.closed_at, order.problem = self.Status.PENDING, None, ""
@@ -426,6 +426,11 @@ class Order(models.Model):
             stripe_session_id=session_id, stripe_session_url=url, stripe_session_expires_at=expires_at, updated_at=timezone.now()
         )
         self.refresh_from_db()
+
+
+# Orders that mean the case is paid for, or being paid for: the case gets no
+# second order, and keeps its data until its letter is delivered.
+SETTLED = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.REVIEW)
 
 
 class ProcessedEvent(models.Model):

@@ -25,7 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from appeals import payments
 from appeals.delivery import next_steps
 from appeals.models import Letter, LetterAccess, Order, Pricing
-from appeals.models.orders import promo_refusal, quote
+from appeals.models.orders import SETTLED, promo_refusal, quote
 from appeals.ratelimits import checkout_rate
 from appeals.retention import purge_on
 from appeals.views.wizard import _case_context, _case_or_404, _chosen_template, _fitting_templates, _unanswered_step_redirect
@@ -37,8 +37,6 @@ logger = logging.getLogger(__name__)
 REFRESH_RENDERING = 3
 REFRESH_RETURNED = 3
 REFRESH_PROCESSING = 60
-
-SETTLED = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.REVIEW)
 
 
 @never_cache
