@@ -217,7 +217,7 @@ def test_the_whole_wizard_on_a_phone_without_javascript(
     _no_sideways_scroll(page)
     page.get_by_role("button", name="Pay $30 (test)").click()
     # Without JavaScript the status page refreshes itself (meta refresh) until the worker is done.
-    expect(page.get_by_text("Ready.")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("Ready.", exact=True)).to_be_visible(timeout=90_000)
     _no_sideways_scroll(page)
     screenshot(page, "status-ready-phone")
     with page.expect_download() as pdf:

@@ -79,7 +79,9 @@ def test_paying_through_stripe_and_coming_back_before_the_webhook(
     page.goto(session["success_url"])  # back before the webhook
 
     expect(page.get_by_text("Paid", exact=True)).to_be_visible()
-    expect(page.get_by_text("Ready.")).to_be_visible(timeout=90_000)  # the page refreshes itself while the worker renders
+    expect(page.get_by_text("Ready.", exact=True)).to_be_visible(
+        timeout=90_000
+    )  # the page refreshes itself while the worker renders
     no_serious_violations(page)
     screenshot(page, "status-ready")
     pdf = download(page, "Download the PDF packet")
@@ -164,3 +166,26 @@ def test_an_office_opens_a_share_link_and_downloads_the_packet(desktop, office, 
     office.reload()
     expect(office.get_by_role("heading", name="This link no longer works")).to_be_visible()
     screenshot(office, "office-link-revoked")
+
+
+def test_the_status_page_updates_itself_in_place_and_passes_axe_while_waiting(desktop, live_site, demo_catalog, client, settings):
+    from appeals.letters.rendering import render_packet
+    from tests.payment_helpers import pay
+
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
+    case, case_url = reviewed_case(client)
+    client.post(pay(client, case_url)["Location"], {"pay": ""})
+    order = Order.objects.get(case=case)  # paid; its letter waits (no worker here)
+    page = desktop
+    page.goto(f"{live_site.url}{order.status_path()}")
+    expect(page.get_by_text("Waiting", exact=True)).to_be_visible()
+    no_serious_violations(page)  # no timed meta refresh for script-enabled browsers
+    screenshot(page, "status-waiting")
+    page.evaluate("window.keptAcrossUpdates = true")
+
+    render_packet(order.letter_id)
+    expect(page.get_by_text("Ready.", exact=True)).to_be_visible(timeout=20_000)
+    assert page.evaluate("window.keptAcrossUpdates") is True  # updated in place, not reloaded
+    expect(page.get_by_role("link", name="Download the PDF packet")).to_be_visible()
+    no_serious_violations(page)
