@@ -9,6 +9,7 @@ import html
 import io
 import itertools
 import json
+import os
 import re
 import socket
 
@@ -161,6 +162,22 @@ def test_every_combination_makes_a_packet_with_the_letter_rights_deadline_and_si
 
 @pytest.mark.parametrize(("drug", "payer", "denial", "plan_type"), pdf_combinations())
 def test_the_pdf_of_a_combination_holds_the_letter_on_numbered_letter_pages(catalog, drug, payer, denial, plan_type):
+    check_pdf(drug, payer, denial, plan_type)
+
+
+@pytest.mark.skipif(
+    os.environ.get("PDF_MATRIX") != "all",
+    reason="every combination as a PDF takes minutes; PDF_MATRIX=all runs it (.ci/run does, on two processes)",
+)
+@pytest.mark.parametrize(("drug", "payer", "denial", "plan_type"), combinations())
+def test_every_combination_as_a_pdf(catalog, drug, payer, denial, plan_type):
+    check_pdf(drug, payer, denial, plan_type)
+
+
+def check_pdf(drug: str, payer: str, denial: str, plan_type: str) -> None:
+    """The combination's packet as a PDF, read back: page count, the patient,
+    each criterion, the plan type's citation and rights, the signature block,
+    and "Page N of M" on every page."""
     context, citation = combination_context(drug, payer, denial, plan_type)
     voice = "patient" if plan_type == NOT_SURE else "prescriber"
     packet = packet_from_context(context, general_template(denial, voice).body, voice=voice)
