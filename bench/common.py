@@ -21,6 +21,9 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "denialhelp.settings")
     os.environ.setdefault("DENIALHELP_VAR_DIR", str(ROOT / "bench" / "var"))
     os.environ["DEBUG"] = "true"
+    # One test client makes every request: the per-address limits are lifted for the run.
+    os.environ.setdefault("RATELIMIT_START", "1000000/h")
+    os.environ.setdefault("RATELIMIT_CHECKOUT", "1000000/h")
     if os.environ.get("DATABASE_URL"):
         print(f"Using DATABASE_URL: synthetic rows will be written to {os.environ['DATABASE_URL'].split('@')[-1]}")
     import django

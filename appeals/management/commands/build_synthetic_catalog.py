@@ -16,11 +16,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from appeals.caching import bump_catalog_version
 from appeals.demo.loader import load_plan_types
-from appeals.models import Criterion, DenialType, Drug, Guide, Payer, PlanType
+from appeals.models import Case, Criterion, DenialType, Drug, Guide, LetterTemplate, Payer, PlanType
 
 PREFIX = "synthetic-"
 BATCH = 5000
@@ -77,8 +78,13 @@ class Command(BaseCommand):
 
 def clear_synthetic() -> int:
     removed = 0
+    synthetic = Q(drug__slug__startswith=PREFIX) | Q(payer__slug__startswith=PREFIX) | Q(denial_type__slug__startswith=PREFIX)
     with transaction.atomic():
         for queryset in (
+            # Cases walked on synthetic rows (the wizard benchmark) and the
+            # shipped templates the demo loader gave synthetic denial types.
+            Case.objects.filter(synthetic),
+            LetterTemplate.objects.filter(Q(payer__slug__startswith=PREFIX) | Q(denial_type__slug__startswith=PREFIX)),
             Criterion.objects.filter(drug__slug__startswith=PREFIX),
             Guide.objects.filter(drug__slug__startswith=PREFIX),
             Drug.objects.filter(slug__startswith=PREFIX),
