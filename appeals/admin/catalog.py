@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.models import AppealDeadlineRule, CriteriaImport, Criterion, DenialType, Drug, Guide, Payer, PlanType
 from appeals.models.catalog import ExceptionGround, IntakeSection
 
@@ -162,7 +163,7 @@ class CurrentVersionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ReadOnlyAdmin):
     formfield_overrides = HTTPS_LINKS
     """Read-only: criteria change only through the feed, which keeps versions."""
 
@@ -171,15 +172,6 @@ class CriterionAdmin(admin.ModelAdmin):
     search_fields = ("key", "requirement", "evidence", "source_title", "drug__name", "payer__name")
     list_select_related = ("drug", "payer", "denial_type")
     date_hierarchy = "effective_date"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(CriteriaImport)

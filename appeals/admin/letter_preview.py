@@ -132,16 +132,27 @@ def _page(model_admin, request, template, form, *, packet=None, error="", status
     return response
 
 
-def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+def _chosen_packet(model_admin, request: HttpRequest, object_id: str) -> tuple[LetterTemplate, PreviewForm, Packet | None, str]:
+    """The template, the preview form, and the packet for the chosen case, or
+    the reason there is none ("" when the form itself is invalid)."""
     template = _template_for(model_admin, request, object_id)
     form = PreviewForm(template, request.GET or {"source": SAMPLE})
     if not form.is_valid():
-        return _page(model_admin, request, template, form, error="Choose a case from the list.", status=400)
+        return template, form, None, ""
     try:
-        packet = form.packet()
+        return template, form, form.packet(), ""
     except LetterTemplateError as exc:
-        return _page(model_admin, request, template, form, error=str(exc))
-    return _page(model_admin, request, template, form, packet=packet)
+        return template, form, None, str(exc)
+
+
+CHOOSE_A_CASE = "Choose a case from the list."
+
+
+def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    template, form, packet, error = _chosen_packet(model_admin, request, object_id)
+    if packet is None and not error:
+        return _page(model_admin, request, template, form, error=CHOOSE_A_CASE, status=400)
+    return _page(model_admin, request, template, form, packet=packet, error=error)
 
 
 @xframe_options_sameorigin
@@ -149,28 +160,19 @@ def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> Http
 def preview_frame_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """The packet's HTML alone, for the preview page's frame: the one page that
     may be framed, and only by this site."""
-    template = _template_for(model_admin, request, object_id)
-    form = PreviewForm(template, request.GET or {"source": SAMPLE})
-    if not form.is_valid():
-        return HttpResponse("Choose a case from the list.", status=400, content_type="text/plain")
-    try:
-        packet = form.packet()
-    except LetterTemplateError as exc:
-        return HttpResponse(f"This template cannot render the chosen case: {exc}", status=422, content_type="text/plain")
+    _, _, packet, error = _chosen_packet(model_admin, request, object_id)
+    if packet is None:
+        reason = f"This template cannot render the chosen case: {error}" if error else CHOOSE_A_CASE
+        return HttpResponse(reason, status=422 if error else 400, content_type="text/plain")
     response = HttpResponse(packet.html)
     response["Cache-Control"] = "no-store"
     return response
 
 
 def preview_pdf_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
-    template = _template_for(model_admin, request, object_id)
-    form = PreviewForm(template, request.GET or {"source": SAMPLE})
-    if not form.is_valid():
-        return _page(model_admin, request, template, form, error="Choose a case from the list.", status=400)
-    try:
-        packet = form.packet()
-    except LetterTemplateError as exc:
-        return _page(model_admin, request, template, form, error=str(exc), status=422)
+    template, form, packet, error = _chosen_packet(model_admin, request, object_id)
+    if packet is None:
+        return _page(model_admin, request, template, form, error=error or CHOOSE_A_CASE, status=422 if error else 400)
     pdf = html_to_pdf(packet.html)
     response = HttpResponse(pdf.data, content_type="application/pdf")
     # A name without patient data: browsers and download folders keep it.

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -23,7 +22,7 @@ from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
 from appeals.models import DenialType, Letter, LetterAccess, LetterShare, LetterTemplate, PlanType
-from appeals.views.delivery import FILES, file_response
+from appeals.views.delivery import FILES, recorded_download
 
 
 def covered_plan_types(plan_type, payer) -> list:
@@ -207,10 +206,7 @@ class LetterAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request) or kind not in FILES:
             raise PermissionDenied
         letter = get_object_or_404(Letter, pk=letter_id, status=Letter.Status.READY)
-        if kind == "docx" and not letter.docx_file:
-            raise Http404("This letter has no Word version.")
-        LetterAccess.record(letter, LetterAccess.Who.STAFF, kind, user=request.user)
-        return file_response(letter, kind)
+        return recorded_download(letter, kind, LetterAccess.Who.STAFF, user=request.user)
 
     def has_add_permission(self, request) -> bool:
         return False  # letters come from paid orders

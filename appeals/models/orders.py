@@ -79,19 +79,8 @@ class Refusal(models.TextChoices):
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Quote:
-    """What a letter costs this person today: computed on the server, in cents."""
-
-    list_price_cents: int
-    discount_cents: int = 0
-    promo: PromoCode | None = None
-    typed_code: str = ""
-    refusal: Refusal | None = None
-
-    @property
-    def amount_cents(self) -> int:
-        return self.list_price_cents - self.discount_cents
+class ShowsMoney:
+    """Dollars for display, from the integer cents a quote or an order holds."""
 
     @property
     def amount(self) -> str:
@@ -104,6 +93,21 @@ class Quote:
     @property
     def discount(self) -> str:
         return format_cents(self.discount_cents)
+
+
+@dataclasses.dataclass(frozen=True)
+class Quote(ShowsMoney):
+    """What a letter costs this person today: computed on the server, in cents."""
+
+    list_price_cents: int
+    discount_cents: int = 0
+    promo: PromoCode | None = None
+    typed_code: str = ""
+    refusal: Refusal | None = None
+
+    @property
+    def amount_cents(self) -> int:
+        return self.list_price_cents - self.discount_cents
 
 
 def promo_refusal(promo: PromoCode | None, email: str, today: datetime.date | None = None) -> Refusal | None:
@@ -164,7 +168,7 @@ class OrderQuerySet(models.QuerySet):
         )
 
 
-class Order(models.Model):
+class Order(ShowsMoney, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting payment"
         PROCESSING = "processing", "Payment processing"
@@ -276,18 +280,6 @@ class Order(models.Model):
             )
 
     # --- Reading ---------------------------------------------------------
-
-    @property
-    def amount(self) -> str:
-        return format_cents(self.amount_cents)
-
-    @property
-    def list_price(self) -> str:
-        return format_cents(self.list_price_cents)
-
-    @property
-    def discount(self) -> str:
-        return format_cents(self.discount_cents)
 
     @property
     def status_token(self) -> str:

@@ -6,6 +6,8 @@ the file is, never who it is for."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,16 +45,24 @@ def file_response(letter: Letter, kind: str) -> HttpResponse:
     return response
 
 
+def recorded_download(letter: Letter, kind: str, who: str, **record) -> HttpResponse:
+    """A ready letter's file, the access recorded first: the one way every
+    link (status, share, admin) hands out a file."""
+    if kind not in FILES:
+        raise Http404("No such file.")
+    if kind == "docx" and not letter.docx_file:
+        raise Http404("This letter has no Word version.")
+    LetterAccess.record(letter, who, kind, **record)
+    return file_response(letter, kind)
+
+
 @never_cache
 @require_GET
 def letter_file(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     if kind not in FILES:
         raise Http404("No such file.")
     _, letter = ready_letter_or_404(token)
-    if kind == "docx" and not letter.docx_file:
-        raise Http404("This letter has no Word version.")
-    LetterAccess.record(letter, LetterAccess.Who.OWNER, kind)
-    return file_response(letter, kind)
+    return recorded_download(letter, kind, LetterAccess.Who.OWNER)
 
 
 def calendar_response(order: Order) -> HttpResponse:
@@ -101,27 +111,29 @@ def letter_share_revoke(request: HttpRequest, token: str, share_id: int) -> Http
     return redirect(f"{order.status_path()}#share")
 
 
-def live_share(request: HttpRequest, token: str) -> tuple[LetterShare, Order] | HttpResponse:
-    """The live share for a token and its paid order, or the page that tells
-    the office why not: 404 for a link that never existed, 410 for one revoked
-    or expired."""
-    share = LetterShare.objects.by_token(token)
-    if share is None:
-        raise Http404("This link does not open a letter.")
-    order = Order.objects.filter(letter=share.letter, status=Order.Status.PAID).first()
-    if not share.is_active or share.letter.status != Letter.Status.READY or order is None:
-        context = {"revoked": share.revoked_at is not None, "noindex": True}
-        return render(request, "appeals/letters/shared_gone.html", context, status=410)
-    return share, order
+def through_live_share(view):
+    """The view gets the live share for the token and its paid order; the
+    office is told why not otherwise: 404 for a link that never existed, 410
+    for one revoked or expired."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
+        share = LetterShare.objects.by_token(token)
+        if share is None:
+            raise Http404("This link does not open a letter.")
+        order = Order.objects.filter(letter=share.letter, status=Order.Status.PAID).first()
+        if not share.is_active or share.letter.status != Letter.Status.READY or order is None:
+            context = {"revoked": share.revoked_at is not None, "noindex": True}
+            return render(request, "appeals/letters/shared_gone.html", context, status=410)
+        return view(request, token, share, order, **kwargs)
+
+    return wrapped
 
 
 @never_cache
 @require_GET
-def shared_letter(request: HttpRequest, token: str) -> HttpResponse:
-    found = live_share(request, token)
-    if isinstance(found, HttpResponse):
-        return found
-    share, order = found
+@through_live_share
+def shared_letter(request: HttpRequest, token: str, share: LetterShare, order: Order) -> HttpResponse:
     letter = share.letter
     LetterAccess.record(letter, LetterAccess.Who.SHARE, LetterAccess.What.PAGE, share_id=share.pk)
     deadlines, _ = case_deadlines(order.case, timezone.localdate())
@@ -143,25 +155,14 @@ def shared_letter(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def shared_file(request: HttpRequest, token: str, kind: str) -> HttpResponse:
-    if kind not in FILES:
-        raise Http404("No such file.")
-    found = live_share(request, token)
-    if isinstance(found, HttpResponse):
-        return found
-    share, _ = found
-    if kind == "docx" and not share.letter.docx_file:
-        raise Http404("This letter has no Word version.")
-    LetterAccess.record(share.letter, LetterAccess.Who.SHARE, kind, share_id=share.pk)
-    return file_response(share.letter, kind)
+@through_live_share
+def shared_file(request: HttpRequest, token: str, share: LetterShare, order: Order, kind: str) -> HttpResponse:
+    return recorded_download(share.letter, kind, LetterAccess.Who.SHARE, share_id=share.pk)
 
 
 @never_cache
 @require_GET
-def shared_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    found = live_share(request, token)
-    if isinstance(found, HttpResponse):
-        return found
-    share, order = found
+@through_live_share
+def shared_calendar(request: HttpRequest, token: str, share: LetterShare, order: Order) -> HttpResponse:
     LetterAccess.record(share.letter, LetterAccess.Who.SHARE, LetterAccess.What.ICS, share_id=share.pk)
     return calendar_response(order)
