@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (the CSRF check does); after the login, for staff's larger upload limit.
+    "appeals.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -225,6 +227,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # The criteria feed refuses uploads larger than this, in bytes.
 CRITERIA_FEED_MAX_BYTES = env_int("CRITERIA_FEED_MAX_BYTES", 5 * 1024 * 1024)
+# Any request body larger than this is refused with 413 before it is read
+# (appeals/request_limits.py); staff uploading a criteria feed get that
+# file's limit instead.  The proxy's client_max_body_size should match the
+# larger of the two (docs/deploy.md).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+# Every upload that is accepted at all is held in memory, never spooled to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_MAX_BYTES, CRITERIA_FEED_MAX_BYTES + 64 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
