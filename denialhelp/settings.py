@@ -130,6 +130,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING below, not handlers of Celery's own (see denialhelp/celery.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -305,8 +307,9 @@ if DEBUG:
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Logs: one JSON object a line in production (plain text on a developer
-# machine), each with the request id, and every handler behind the filter that
-# redacts patient data and link tokens (appeals/phi.py).
+# machine), each with the request id (in a worker, the task id), and every
+# handler behind the filter that redacts patient data and link tokens
+# (appeals/phi.py).  The web, the worker and beat all use this configuration.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOG_REQUEST_ID_HEADER = env_str("LOG_REQUEST_ID_HEADER", "") or None  # e.g. HTTP_X_REQUEST_ID from the proxy
 GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
@@ -317,7 +320,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "patient_data": {"()": "appeals.phi.PatientDataFilter"},
-        "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
+        # The request's id in the web, the task's in a worker (denialhelp/celery.py uses this LOGGING too).
+        "request_id": {"()": "appeals.log_context.RequestOrTaskIDFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
