@@ -32,10 +32,9 @@ def body_limit(request: HttpRequest) -> int:
 
 
 def refused(status: int, text: str) -> HttpResponse:
-    response = HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
-    # The unread body is still on the connection: do not reuse it.
-    response["Connection"] = "close"
-    return response
+    # No "Connection: close" (WSGI forbids hop-by-hop headers): gunicorn
+    # itself drains or drops the unread body before reusing the connection.
+    return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 class RequestBodyLimitMiddleware:

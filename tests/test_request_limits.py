@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from appeals.models import CriteriaImport, Criterion, Drug
+from tests.conftest import ROOT
 from tests.payment_helpers import reviewed_case
 from tests.test_criteria_feed import fifty_rows, to_csv
 
@@ -136,3 +137,25 @@ def _named(data: bytes, name: str) -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name
     return file
+
+
+def test_gunicorn_answers_a_huge_declared_body_with_413_at_once(tmp_path):
+    """Over a real connection: 100 MB announced, a few bytes sent, and the
+    refusal arrives without the server waiting for the rest."""
+    import socket
+    import time
+
+    from tests.test_slow_clients import gunicorn
+
+    with (
+        gunicorn(tmp_path, "--config", str(ROOT / "gunicorn.conf.py")) as port,
+        socket.create_connection(("127.0.0.1", port), timeout=10) as sock,
+    ):
+        started = time.monotonic()
+        sock.sendall(
+            b"POST /start/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+            b"Content-Length: 100000000\r\n\r\n--x\r\n" + b"x" * 1024
+        )
+        head = sock.recv(200)
+    assert head.startswith(b"HTTP/1.1 413"), head
+    assert time.monotonic() - started < 10
