@@ -254,11 +254,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies in front of the app each append the address they received
-# the request from to X-Forwarded-For (nginx with $proxy_add_x_forwarded_for is
-# one; a CDN in front of it makes two).  The client is the entry that many
-# from the right; anything further left is whatever the client sent.  0 (the
-# default without the proxy) ignores the header and counts REMOTE_ADDR.
+# How many proxies in front of the app each add the address they received the
+# request from to X-Forwarded-For (nginx as in docs/deploy.md is one; a CDN in
+# front of it makes two).  The client is the entry that many from the right;
+# anything further left is whatever the client sent.  0 (the default without
+# the proxy) ignores the header and counts REMOTE_ADDR.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if BEHIND_TLS_PROXY else 0)
 if TRUSTED_PROXY_HOPS < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_HOPS must be 0 or more, not {TRUSTED_PROXY_HOPS}.")
