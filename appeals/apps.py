@@ -8,15 +8,18 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
-        from celery.signals import task_prerun
+        from celery.signals import task_postrun, task_prerun
         from django.core.signals import request_started
 
         from appeals import models, phi
         from appeals.caching import bump_catalog_version_on_commit
 
-        # Each request and each task starts with no patient strings remembered.
+        # Each request and each task starts with no patient strings remembered,
+        # and a task's are dropped when it ends (after Celery has logged its outcome):
+        # a worker holds no patient data between tasks.
         request_started.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-request")
         task_prerun.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-task")
+        task_postrun.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-task-end")
 
         # Everything a public page shows.  The criteria feed saves a
         # CriteriaImport row with every import that changes anything.

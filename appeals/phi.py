@@ -91,9 +91,22 @@ class PatientDataFilter(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         for key, value in list(vars(record).items()):
-            if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
-                setattr(record, key, redact(value))
+            if key not in _STANDARD_ATTRIBUTES:
+                setattr(record, key, _redacted(value))
         return True
+
+
+def _redacted(value: object) -> object:
+    """A copy of an ``extra`` value with its strings redacted, however nested:
+    Celery logs a task's outcome with ``extra={"data": {...}}`` holding the
+    exception's text and traceback, which the JSON formatter writes out."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    return value
 
 
 class PatientSafeReporterFilter(SafeExceptionReporterFilter):

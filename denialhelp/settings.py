@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from denialhelp.broker import embedded_broker_url, is_embedded, transport_for
 from denialhelp.env import env_bool, env_int, env_list, env_str
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (the CSRF check does); after the login, for staff's larger upload limit.
+    "appeals.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -127,6 +130,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING below, not handlers of Celery's own (see denialhelp/celery.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -224,6 +229,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # The criteria feed refuses uploads larger than this, in bytes.
 CRITERIA_FEED_MAX_BYTES = env_int("CRITERIA_FEED_MAX_BYTES", 5 * 1024 * 1024)
+# Any request body larger than this is refused with 413 before it is read
+# (appeals/request_limits.py); staff uploading a criteria feed get that
+# file's limit instead.  The proxy's client_max_body_size should match the
+# larger of the two (docs/deploy.md).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
+# Every upload that is accepted at all is held in memory, never spooled to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = max(REQUEST_BODY_MAX_BYTES, CRITERIA_FEED_MAX_BYTES + 64 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -242,6 +254,14 @@ SECURE_HSTS_PRELOAD = not DEBUG
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app each add the address they received the
+# request from to X-Forwarded-For (nginx as in docs/deploy.md is one; a CDN in
+# front of it makes two).  The client is the entry that many from the right;
+# anything further left is whatever the client sent.  0 (the default without
+# the proxy) ignores the header and counts REMOTE_ADDR.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_HOPS must be 0 or more, not {TRUSTED_PROXY_HOPS}.")
 # Content-Security-Policy: scripts and styles only from this site, never
 # inline; forms may post only here and to Stripe's checkout (the browser also
 # applies form-action to the redirect after the payment form).
@@ -287,8 +307,9 @@ if DEBUG:
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Logs: one JSON object a line in production (plain text on a developer
-# machine), each with the request id, and every handler behind the filter that
-# redacts patient data and link tokens (appeals/phi.py).
+# machine), each with the request id (in a worker, the task id), and every
+# handler behind the filter that redacts patient data and link tokens
+# (appeals/phi.py).  The web, the worker and beat all use this configuration.
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOG_REQUEST_ID_HEADER = env_str("LOG_REQUEST_ID_HEADER", "") or None  # e.g. HTTP_X_REQUEST_ID from the proxy
 GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
@@ -299,7 +320,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "patient_data": {"()": "appeals.phi.PatientDataFilter"},
-        "request_id": {"()": "log_request_id.filters.RequestIDFilter"},
+        # The request's id in the web, the task's in a worker (denialhelp/celery.py uses this LOGGING too).
+        "request_id": {"()": "appeals.log_context.RequestOrTaskIDFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {

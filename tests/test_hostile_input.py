@@ -69,7 +69,7 @@ def test_an_oversize_body_is_refused_and_nothing_is_stored(client, answered_case
     token = answered_case.rstrip("/").rsplit("/", 1)[-1]
     before = Case.objects.by_token(token).answers
     response = client.post(step_url(answered_case, "patient"), {"patient_name": "x" * (2 * 1024 * 1024)})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert Case.objects.by_token(token).answers == before
 
 

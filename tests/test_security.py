@@ -81,6 +81,7 @@ def test_starting_cases_is_rate_limited_and_keeps_the_choice(client, demo_catalo
 
 def test_behind_the_proxy_the_address_the_proxy_appended_counts(client, demo_catalog, settings):
     settings.BEHIND_TLS_PROXY = True
+    settings.TRUSTED_PROXY_HOPS = 1  # what BEHIND_TLS_PROXY=true sets by default
     settings.RATELIMIT_START = "1/h"
     choice = {"drug": "anifrolumab", "payer": "cigna", "denial": "step-therapy"}
     assert client.post("/start/", choice, HTTP_X_FORWARDED_FOR="1.1.1.1, 192.0.2.20").status_code == 302
