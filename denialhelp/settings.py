@@ -327,6 +327,9 @@ LOGGING = {
         # Django's own loggers, with the same guard as everything else.
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A request for a host name not in ALLOWED_HOSTS is a scanner or a
+        # misrouted proxy, not a fault: one log line each, never an email each.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint logs every rendering step and fontTools every font subset at INFO.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
