@@ -17,6 +17,7 @@ from csp.constants import NONE, SELF
 
 from denialhelp.broker import embedded_broker_url, is_embedded, transport_for
 from denialhelp.env import env_bool, env_int, env_list, env_str
+from denialhelp.sqlite import tuned_for_concurrency
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state (SQLite database, embedded broker, uploaded and rendered files)
@@ -94,10 +95,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'denialhelp.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    # On SQLite: write-ahead logging and a busy timeout (denialhelp/sqlite.py).
+    "default": tuned_for_concurrency(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'denialhelp.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
