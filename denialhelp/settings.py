@@ -153,9 +153,20 @@ LETTER_RENDER_LEASE_SECONDS = env_int("LETTER_RENDER_LEASE_SECONDS", 300)
 # checked every RETENTION_SWEEP_SECONDS.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 90)
 RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600)
+# A worker records a heartbeat every WORKER_HEARTBEAT_SECONDS (a task beat
+# queues); /healthz reports the worker down when the last is older than
+# WORKER_HEARTBEAT_MAX_AGE_SECONDS (a few missed beats, or one long render).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 4 * WORKER_HEARTBEAT_SECONDS)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-letters": {"task": "appeals.requeue_stalled_letters", "schedule": float(LETTER_SWEEP_SECONDS)},
     "purge-patient-data": {"task": "appeals.purge_patient_data", "schedule": float(RETENTION_SWEEP_SECONDS)},
+    # A heartbeat that waited longer than its period is dropped: the next one says the same.
+    "worker-heartbeat": {
+        "task": "appeals.worker_heartbeat",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
+        "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
+    },
 }
 
 # Stripe.  STRIPE_API_BASE points the stripe library at another server (the
