@@ -1,0 +1,61 @@
+"""The staff admin, with a second factor (a TOTP authenticator app) when
+STAFF_REQUIRE_OTP is on, as it is by default with DEBUG off.
+
+django-otp does the work: its admin site lets in only a user whose session
+was verified by one of their devices, and its login form asks for the code.
+On a developer machine (`make run`) the plain admin login is kept, so a fresh
+checkout needs no authenticator app.  Staff enroll a device with
+`manage.py enroll_totp USERNAME`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class StaffOTPLoginForm(OTPAdminAuthenticationForm):
+    """Username, password and the six-digit code on one form."""
+
+    def _chosen_device(self, user):
+        # django-otp asks the user to pick a device on a second submit; staff
+        # have one authenticator app, so it is used without asking.
+        chosen = super()._chosen_device(user)
+        if chosen is None and not self.cleaned_data.get("otp_device"):
+            devices = list(TOTPDevice.objects.devices_for_user(user, confirmed=True)[:2])
+            if len(devices) == 1:
+                chosen = devices[0]
+        return chosen
+
+    def clean_otp(self, user):
+        try:
+            super().clean_otp(user)
+        except ValidationError:
+            if user is not None and self.cleaned_data.get("otp_token"):
+                # A code that did not let them in (wrong, or sent while
+                # django-otp throttles the device) counts as a failed login for
+                # django-axes's lockout, as a wrong password does.
+                user_login_failed.send(sender=type(self), credentials={"username": user.get_username()}, request=self.request)
+            raise
+
+
+class StaffAdminSite(OTPAdminSite):
+    def __init__(self, name: str = "admin"):
+        super().__init__(name)
+
+    @property
+    def login_form(self):
+        return StaffOTPLoginForm if settings.STAFF_REQUIRE_OTP else None
+
+    @property
+    def login_template(self):
+        return "otp/admin111/login.html" if settings.STAFF_REQUIRE_OTP else None
+
+    def has_permission(self, request) -> bool:
+        if settings.STAFF_REQUIRE_OTP:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)
