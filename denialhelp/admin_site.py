@@ -21,6 +21,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 class StaffOTPLoginForm(OTPAdminAuthenticationForm):
     """Username, password and the six-digit code on one form."""
 
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        "token_required": "Enter the six-digit code your authenticator app shows now.",
+        "invalid_token": "That code is not right: enter the six-digit code your authenticator app shows now.",
+        "device_required": "Choose the authenticator app the code is from.",
+    }
+    no_device_message = "No authenticator app is enrolled for this login: ask an administrator to enroll one."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["otp_device"].label = "Authenticator app"
+        self.fields["otp_token"].label = "Code from your authenticator app"
+        # Phones offer the code they just received; no password manager stores it.
+        self.fields["otp_token"].widget.attrs.update(autocomplete="one-time-code", inputmode="numeric")
+
     def _chosen_device(self, user):
         # django-otp asks the user to pick a device on a second submit; staff
         # have one authenticator app, so it is used without asking.
@@ -31,7 +46,15 @@ class StaffOTPLoginForm(OTPAdminAuthenticationForm):
                 chosen = devices[0]
         return chosen
 
+    def _update_form(self, user):
+        super()._update_form(user)
+        # django-otp writes the password back into the page for a second
+        # submit; it is typed again with the code instead.
+        self.fields["password"].widget.render_value = False
+
     def clean_otp(self, user):
+        if user is not None and not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+            raise ValidationError(self.no_device_message, code="no_device")
         try:
             super().clean_otp(user)
         except ValidationError:
@@ -53,7 +76,7 @@ class StaffAdminSite(OTPAdminSite):
 
     @property
     def login_template(self):
-        return "otp/admin111/login.html" if settings.STAFF_REQUIRE_OTP else None
+        return "admin/staff_otp_login.html" if settings.STAFF_REQUIRE_OTP else None
 
     def has_permission(self, request) -> bool:
         if settings.STAFF_REQUIRE_OTP:

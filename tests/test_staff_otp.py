@@ -55,7 +55,8 @@ def log_in(client, token: str | None = None, password: str = PASSWORD, address: 
 
 def test_with_otp_required_a_password_alone_does_not_open_the_admin(client, otp_required, device, frozen):
     page = log_in(client)
-    assert page.status_code == 200 and 'name="otp_token"' in page.content.decode()
+    assert page.status_code == 200 and "Code from your authenticator app" in page.content.decode()
+    assert 'autocomplete="one-time-code"' in page.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
@@ -64,7 +65,8 @@ def test_with_otp_required_a_wrong_code_does_not_open_the_admin(client, otp_requ
     right = code_for(device)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     page = log_in(client, wrong)
-    assert page.status_code == 200 and "Invalid token" in page.content.decode()
+    assert page.status_code == 200 and "That code is not right" in page.content.decode()
+    assert "a-long-test-password" not in page.content.decode()  # the password is not written back into the page
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
 
@@ -83,6 +85,15 @@ def test_with_otp_required_a_code_from_minutes_ago_is_refused(client, otp_requir
 def test_with_otp_required_a_staff_member_without_a_device_cannot_log_in(client, otp_required, staff, frozen):
     page = log_in(client, "123456")
     assert page.status_code == 200 and "_auth_user_id" not in client.session
+    assert "No authenticator app is enrolled" in page.content.decode()
+
+
+def test_with_two_apps_the_staff_member_chooses_one(client, otp_required, staff, device, frozen):
+    second = TOTPDevice.objects.create(user=staff, name="Spare phone", confirmed=True)
+    page = log_in(client, code_for(second))
+    assert "Choose the authenticator app" in page.content.decode() and "Spare phone" in page.content.decode()
+    data = {"username": "staff", "password": PASSWORD, "otp_device": second.persistent_id, "otp_token": code_for(second)}
+    assert client.post("/admin/login/?next=/admin/", data, REMOTE_ADDR="203.0.113.7").status_code == 302
 
 
 def test_with_otp_required_a_session_without_a_code_is_not_let_in(client, otp_required, staff):
