@@ -33,7 +33,7 @@ class StaffOTPLoginForm(OTPAdminAuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["otp_device"].label = "Authenticator app"
         self.fields["otp_token"].label = "Code from your authenticator app"
-        # Phones offer the code they just received; no password manager stores it.
+        # A password manager that keeps the key can fill it in; phones show a number pad.
         self.fields["otp_token"].widget.attrs.update(autocomplete="one-time-code", inputmode="numeric")
 
     def _chosen_device(self, user):
