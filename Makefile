@@ -14,7 +14,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-# The web server on http://127.0.0.1:$(PORT) and a Celery worker, both stopped by Ctrl-C.
+# The web server on http://127.0.0.1:$(PORT), a Celery worker and beat, all stopped by Ctrl-C
+# (or by honcho when any one of them exits: see Procfile.dev).
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_catalog
@@ -22,7 +23,7 @@ run: $(BIN)/.installed
 	@echo "  DenialHelp:   http://127.0.0.1:$(PORT)/"
 	@echo "  Staff admin:  http://127.0.0.1:$(PORT)/admin/   (make a login with: make superuser)"
 	@echo "  Health:       http://127.0.0.1:$(PORT)/healthz"
-	@echo "  Ctrl-C stops the web server and the worker."
+	@echo "  Ctrl-C stops the web server, the worker and beat; if one of them dies, the others stop too."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --no-prefix -f Procfile.dev --port $(PORT)
 

@@ -63,11 +63,22 @@ def purge_patient_data() -> dict:
     return {"cases": report.cases, "letters": report.letters, "files": report.files}
 
 
+@shared_task(name="appeals.worker_heartbeat", bind=True)
+def worker_heartbeat(self) -> None:
+    """Records that a worker consumes the queue (read by /healthz); queued
+    by beat every WORKER_HEARTBEAT_SECONDS and by each worker as it starts."""
+    from appeals.models import WorkerHeartbeat
+
+    WorkerHeartbeat.record(worker=self.request.hostname or "")
+
+
 @worker_ready.connect
 def _sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
     # A worker that starts after another died picks up what that one held,
-    # without waiting for the next scheduled sweep.
+    # without waiting for the next scheduled sweep; and says it is alive
+    # without waiting for beat's next heartbeat.
     try:
         requeue_stalled_letters.delay()
+        worker_heartbeat.delay()
     except Exception:  # the worker's own broker connection will report it
-        logger.warning("could not queue the stalled-letter sweep at start-up")
+        logger.warning("could not queue the stalled-letter sweep and heartbeat at start-up")

@@ -6,19 +6,40 @@ drain_events() call, which it gives two seconds, and drains once more after
 deciding to stop; with kombu's one-second polling a worker took four to six
 seconds to stop on Ctrl-C, past honcho's five-second limit before SIGKILL.
 A queued task also waited up to a second to start.
+
+The web server writes messages while the worker polls and deletes them, so the
+file gets the same write-ahead logging and busy timeout as the app's own SQLite
+database (denialhelp/sqlite.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from kombu.transport.sqlalchemy import Channel as SQLAlchemyChannel
 from kombu.transport.sqlalchemy import Transport as SQLAlchemyTransport
+from sqlalchemy import event
+
+from denialhelp.sqlite import BUSY_TIMEOUT_SECONDS, PRAGMAS
 
 # kombu takes an import path only as the explicit transport, never from a URL.
 EMBEDDED_TRANSPORT = f"{__name__}:EmbeddedTransport"
 
 
+class EmbeddedChannel(SQLAlchemyChannel):
+    def _engine_from_config(self):
+        engine = super()._engine_from_config()
+        event.listen(engine, "connect", _tune_sqlite_connection)
+        return engine
+
+
+def _tune_sqlite_connection(dbapi_connection, connection_record) -> None:
+    for pragma in (*PRAGMAS, f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}"):
+        dbapi_connection.execute(pragma)
+
+
 class EmbeddedTransport(SQLAlchemyTransport):
+    Channel = EmbeddedChannel
     polling_interval = 0.25
     max_drain_seconds = 0.5
 

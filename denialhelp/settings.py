@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from denialhelp.broker import embedded_broker_url, is_embedded, transport_for
 from denialhelp.env import env_bool, env_int, env_list, env_str
+from denialhelp.sqlite import tuned_for_concurrency
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state (SQLite database, embedded broker, uploaded and rendered files)
@@ -45,7 +46,8 @@ PATIENT_DATA_KEYS = env_list("PATIENT_DATA_KEYS", [DEV_PATIENT_DATA_KEY])
 SALT_KEY = PATIENT_DATA_KEYS
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, whose site asks staff for a second factor (denialhelp/admin_site.py).
+    "denialhelp.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "appeals",
 ]
 
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once they entered a code from their authenticator app.
+    "django_otp.middleware.OTPMiddleware",
     # Before anything reads a body (the CSRF check does); after the login, for staff's larger upload limit.
     "appeals.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -97,10 +103,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'denialhelp.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    # On SQLite: write-ahead logging and a busy timeout (denialhelp/sqlite.py).
+    "default": tuned_for_concurrency(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'denialhelp.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -154,9 +163,20 @@ LETTER_RENDER_LEASE_SECONDS = env_int("LETTER_RENDER_LEASE_SECONDS", 300)
 # checked every RETENTION_SWEEP_SECONDS.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 90)
 RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600)
+# A worker records a heartbeat every WORKER_HEARTBEAT_SECONDS (a task beat
+# queues); /healthz reports the worker down when the last is older than
+# WORKER_HEARTBEAT_MAX_AGE_SECONDS (a few missed beats, or one long render).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 4 * WORKER_HEARTBEAT_SECONDS)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-letters": {"task": "appeals.requeue_stalled_letters", "schedule": float(LETTER_SWEEP_SECONDS)},
     "purge-patient-data": {"task": "appeals.purge_patient_data", "schedule": float(RETENTION_SWEEP_SECONDS)},
+    # A heartbeat that waited longer than its period is dropped: the next one says the same.
+    "worker-heartbeat": {
+        "task": "appeals.worker_heartbeat",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
+        "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
+    },
 }
 
 # Stripe.  STRIPE_API_BASE points the stripe library at another server (the
@@ -191,6 +211,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff log in to the admin with a code from an authenticator app (TOTP) as
+# well as their password: always in production, not on a developer machine.
+# Enroll a device with `manage.py enroll_totp USERNAME`.
+STAFF_REQUIRE_OTP = env_bool("STAFF_REQUIRE_OTP", not DEBUG)
+OTP_TOTP_ISSUER = "DenialHelp"
+# The device's secret is shown once, when it is enrolled, never in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 # Lock the username from that address, so a stranger cannot lock staff out from elsewhere.
@@ -349,6 +376,9 @@ LOGGING = {
         # Django's own loggers, with the same guard as everything else.
         "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A request for a host name not in ALLOWED_HOSTS is a scanner or a
+        # misrouted proxy, not a fault: one log line each, never an email each.
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # WeasyPrint logs every rendering step and fontTools every font subset at INFO.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

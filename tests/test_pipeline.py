@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -59,10 +60,10 @@ def alive(pids: set[int]) -> set[int]:
     return living
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
-def test_run_procfile_serves_then_stops_both_processes(tmp_path, stop_signal):
-    """What `make run` starts (Procfile.dev under honcho): the site answers,
-    the worker reports ready, and one signal stops every process."""
+def start_make_run(tmp_path) -> tuple[subprocess.Popen, int, Path]:
+    """What `make run` starts: Procfile.dev under honcho, on a free port and
+    a fresh var/ directory; returns once /healthz answers 200 (the database,
+    the broker and the worker's first heartbeat)."""
     port = free_port()
     var = tmp_path / "var"
     env = subprocess_env(DJANGO_SETTINGS_MODULE="denialhelp.settings", DENIALHELP_VAR_DIR=str(var))
@@ -77,16 +78,44 @@ def test_run_procfile_serves_then_stops_both_processes(tmp_path, stop_signal):
             [sys.executable, "-m", "honcho", "start", "--no-prefix", "-f", "Procfile.dev", "--port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
     try:
+        assert wait_for(healthy, timeout=90), log_path.read_text()
+    except BaseException:
+        stop_process_group(honcho, timeout=5)
+        raise
+    return honcho, port, log_path
 
-        def healthy() -> bool:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                    return response.status == 200
-            except OSError:
-                return False
 
-        assert wait_for(healthy, timeout=60), log_path.read_text()
+def command_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_run_procfile_serves_then_stops_both_processes(tmp_path, stop_signal):
+    """What `make run` starts (Procfile.dev under honcho): the site answers,
+    the worker reports ready, and one signal stops every process."""
+    honcho, port, log_path = start_make_run(tmp_path)
+    try:
         assert wait_for(lambda: "ready." in log_path.read_text(), timeout=60), log_path.read_text()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as response:
             assert response.status == 200
@@ -101,5 +130,30 @@ def test_run_procfile_serves_then_stops_both_processes(tmp_path, stop_signal):
         # Stopped by the signal, not by honcho's SIGKILL after its 5 s grace.
         assert "SIGKILL" not in log and "Warm shutdown" in log, log
         assert "ERROR" not in log, log
+    finally:
+        stop_process_group(honcho, timeout=5)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the worker's process through /proc")
+def test_run_stops_everything_when_the_worker_dies(tmp_path):
+    """A worker killed under `make run` (out of memory, kill -9) stops the web
+    server too, saying which process stopped: never a site that takes
+    payments while no letter is rendered."""
+    honcho, port, log_path = start_make_run(tmp_path)
+    try:
+        started = descendants(honcho.pid)
+        # The worker's Python process: not the shell honcho starts it with,
+        # nor the beat process it starts itself.
+        celery = {pid for pid in started if "celery -A denialhelp worker" in command_line(pid)}
+        celery -= {pid for pid in celery if command_line(pid).startswith("/bin/sh")}
+        workers = [pid for pid in celery if parent_of(pid) not in celery]
+        assert len(workers) == 1, {pid: command_line(pid) for pid in started}
+        worker = workers[0]
+        os.kill(worker, signal.SIGKILL)
+        assert honcho.wait(timeout=30) != 0, log_path.read_text()
+        assert wait_for(lambda: not alive(started), timeout=15), {pid: command_line(pid) for pid in alive(started)}
+        assert "worker.1 stopped (rc=-9)" in log_path.read_text(), log_path.read_text()
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
     finally:
         stop_process_group(honcho, timeout=5)

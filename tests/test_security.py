@@ -199,3 +199,22 @@ def test_json_log_lines_redact_exceptions(settings):
         logger.removeHandler(handler)
     line = json.loads(stream.getvalue())
     assert "ValueError: bad value [redacted]" in line["exc_info"] and line["message"] == "failed at /shared/[redacted]/"
+
+
+def test_a_bad_host_header_is_refused_and_logged_without_emailing_staff(client, settings, mailoutbox):
+    import logging
+
+    settings.DEBUG = False
+    settings.ADMINS = [("Staff", "staff@example.org")]
+    logged = []
+    handler = logging.Handler()
+    handler.emit = logged.append
+    logger = logging.getLogger("django.security.DisallowedHost")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/", HTTP_HOST="scanner.example")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 400
+    assert mailoutbox == []
+    assert [record.levelname for record in logged] == ["ERROR"]  # still one line in the log

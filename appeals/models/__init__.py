@@ -13,6 +13,7 @@ from appeals.models.diagnosis import DiagnosisCode
 from appeals.models.letters import Letter, LetterAccess, LetterShare, LetterTemplate
 from appeals.models.orders import Order, ProcessedEvent
 from appeals.models.pricing import Pricing, PromoCode
+from appeals.models.workers import WorkerHeartbeat
 
 __all__ = [
     "AppealDeadlineRule",
@@ -33,4 +34,5 @@ __all__ = [
     "Pricing",
     "ProcessedEvent",
     "PromoCode",
+    "WorkerHeartbeat",
 ]

@@ -1,8 +1,13 @@
-"""/healthz: whether this process can reach the database and the broker.
+"""/healthz: whether this process can reach the database and the broker, and
+whether a worker is consuming the queue.
 
-Load balancers and `make run` poll it.  It answers 503 when either is down so
-a proxy stops routing to a process that would fail every request.  Error
-details go to the log, not the public response.
+Load balancers and `make run` poll it.  It answers 503 when any is down: a
+process that cannot reach the database or the broker would fail every request,
+and without a worker paid letters are never rendered.  The worker check reads
+the heartbeat a worker records in the database (appeals.models.workers),
+which works the same on Redis and on the embedded broker (which has no remote
+control, so `celery inspect ping` cannot reach its workers).  Error details go
+to the log, not the public response.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from appeals.models import WorkerHeartbeat
 from denialhelp.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -41,16 +47,26 @@ def check_broker() -> bool:
         return False
 
 
+def check_worker() -> bool:
+    try:
+        return WorkerHeartbeat.is_fresh()
+    except Exception:
+        logger.exception("healthz: worker heartbeat check failed")
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": check_database(), "broker": check_broker()}
-    healthy = all(checks.values())
+    database, broker = check_database(), check_broker()
+    worker = check_worker() if database else None  # the heartbeat is in the database
+    healthy = database and broker and worker
     return JsonResponse(
         {
             "status": "ok" if healthy else "unavailable",
-            "database": "ok" if checks["database"] else "unreachable",
-            "broker": "ok" if checks["broker"] else "unreachable",
+            "database": "ok" if database else "unreachable",
+            "broker": "ok" if broker else "unreachable",
+            "worker": "unknown" if worker is None else "ok" if worker else "down",
         },
         status=200 if healthy else 503,
     )
