@@ -263,21 +263,28 @@ def test_the_database_allows_one_live_first_letter_use_per_address(demo_catalog)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_six_checkouts_for_one_email_at_the_same_moment_give_exactly_one_discount(demo_catalog, fake_stripe):
+@pytest.mark.parametrize(
+    ("code", "same_email", "refusal"),
+    [("SEO25", True, Refusal.IN_USE), ("ONCE", False, Refusal.USED_UP)],
+    ids=["first-letter-one-email", "one-use-code-six-emails"],
+)
+def test_six_checkouts_at_the_same_moment_give_exactly_one_discount(demo_catalog, fake_stripe, code, same_email, refusal):
     need(
         connection.vendor == "postgresql",
         "SQLite has no row locks (select_for_update) and serialises writers itself; run with DATABASE_URL=postgres://…",
     )
+    PromoCode.objects.get_or_create(code="ONCE", defaults={"amount_off_cents": 1000, "max_redemptions": 1})
     combos = [{}, *OTHER_COMBOS]
     browsers = [Client() for _ in combos]
-    case_urls = [reviewed_case(browser, **combo)[1] for browser, combo in zip(browsers, combos, strict=True)]
+    case_urls = [reviewed_case(browser, promo=code, **combo)[1] for browser, combo in zip(browsers, combos, strict=True)]
+    emails = ["maria@example.org" if same_email else f"person{n}@example.org" for n in range(len(browsers))]
     start = threading.Barrier(len(browsers))
     responses: list = [None] * len(browsers)
 
     def checkout(n: int) -> None:
         try:
             start.wait(timeout=30)
-            responses[n] = pay(browsers[n], case_urls[n])
+            responses[n] = pay(browsers[n], case_urls[n], email=emails[n], promo=code)
         finally:
             connections.close_all()  # this thread's own connection
 
@@ -288,10 +295,10 @@ def test_six_checkouts_for_one_email_at_the_same_moment_give_exactly_one_discoun
         thread.join(timeout=120)
     assert all(response is not None for response in responses)
 
-    discounted = Order.objects.filter(promo__code="SEO25")
+    discounted = Order.objects.filter(promo__code=code)
     assert discounted.count() == 1 and discounted.get().amount_cents == 3000
     assert PromoRedemption.objects.live().count() == 1
     refused = [r for r in responses if r.status_code == 200]
     assert len(refused) == len(browsers) - 1
-    assert all(Refusal.IN_USE.label in text(r) and "Continue without the code — $40" in text(r) for r in refused)
+    assert all(refusal.label in text(r) and "Continue without the code — $40" in text(r) for r in refused)
     assert len(fake_stripe.requests_to("POST", "/v1/checkout/sessions")) == 1
