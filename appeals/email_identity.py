@@ -43,16 +43,16 @@ def _fold_lookalikes(text: str) -> str:
 
 def _plain(text: str) -> str:
     """NFKC (fullwidth and compatibility forms), without invisible format
-    characters (zero-width spaces and joiners, soft hyphens), look-alikes
-    folded, case folded."""
+    characters (zero-width spaces and joiners, soft hyphens) or lone
+    surrogates, look-alikes folded, case folded."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return unicodedata.normalize("NFKC", _fold_lookalikes(text.casefold()).casefold())
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cs"))
+    return unicodedata.normalize("NFKC", _fold_lookalikes(text.casefold()).casefold()).strip()
 
 
 def _ascii_domain(domain: str) -> str:
     """The domain as DNS spells it (IDNA/punycode), when it can be spelled so."""
-    domain = domain.strip(".")
+    domain = "".join(domain.split()).strip(".")  # a domain has no spaces, nor a root dot that matters
     try:
         return domain.encode("idna").decode("ascii")
     except UnicodeError:
@@ -66,7 +66,7 @@ def canonical_email(email: str) -> str:
     if not at:
         return _plain(email.strip())
     local, domain = _plain(local), _ascii_domain(_plain(domain))
-    local = local.split("+", 1)[0]  # sub-addressing: the same mailbox
+    local = local.split("+", 1)[0].strip()  # sub-addressing: the same mailbox
     if domain in GMAIL_DOMAINS:
         domain, local = "gmail.com", local.replace(".", "")
     return f"{local}@{domain}"
@@ -74,13 +74,14 @@ def canonical_email(email: str) -> str:
 
 def email_digest(email: str) -> str:
     """HMAC-SHA256 of the canonical address, keyed by ``EMAIL_DIGEST_KEY``."""
-    return salted_hmac(DIGEST_SALT, canonical_email(email), secret=settings.EMAIL_DIGEST_KEY, algorithm="sha256").hexdigest()
+    canonical = canonical_email(email).encode("utf-8", "surrogatepass")
+    return salted_hmac(DIGEST_SALT, canonical, secret=settings.EMAIL_DIGEST_KEY, algorithm="sha256").hexdigest()
 
 
 def legacy_email_digest(email: str) -> str:
     """The digest orders had before the keyed one: SHA-256 of the address
     without case or surrounding spaces."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def legacy_digests_of(email: str) -> list[str]:

@@ -13,6 +13,9 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, connections
 from django.test import Client
+from hypothesis import example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from appeals.email_identity import canonical_email, email_digest, legacy_email_digest
 from appeals.models import Order, Pricing, PromoCode, PromoRedemption
@@ -139,6 +142,16 @@ def test_every_spelling_of_one_mailbox_has_one_canonical_form_and_one_keyed_dige
     before = email_digest(spelling)
     settings.EMAIL_DIGEST_KEY = "another key"
     assert email_digest(spelling) != before
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(local=st.text(max_size=30), domain=st.text(alphabet="abcgilmo.+ \u0430\u0391\u03bf\uff47", max_size=15))
+@example(local="\u0384x +tag", domain=". g\u043c\u0430il.com ")
+def test_any_address_has_one_canonical_form_without_an_error(local, domain):
+    email = f"{local}@{domain}"
+    canonical = canonical_email(email)
+    assert canonical_email(canonical) == canonical
+    assert email_digest(canonical) == email_digest(email) and len(email_digest(email)) == 64
 
 
 def test_different_mailboxes_stay_different():
