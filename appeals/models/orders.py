@@ -412,7 +412,7 @@ class Order(ShowsMoney, models.Model):
             return ""
         return (
             f"Code {self.promo_code} could no longer be honoured when the payment arrived ({refusal.label}) "
-            f"Refund the payment, or the {format_cents(self.discount_cents)} discount if the person agrees to pay the list price."
+            "Refund the payment in Stripe, or accept it at the discounted price by hand."
         )
 
     def _case_problem(self) -> str:
