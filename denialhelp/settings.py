@@ -45,6 +45,12 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PATIENT_DATA_KEYS = env_list("PATIENT_DATA_KEYS", [DEV_PATIENT_DATA_KEY])
 SALT_KEY = PATIENT_DATA_KEYS
 
+# The key of the email digests that first-letter promo codes compare
+# (appeals.email_identity).  It defaults to SECRET_KEY; before rotating
+# SECRET_KEY, set this to the current value, or every earlier address is
+# forgotten and each gets a "first" letter again.
+EMAIL_DIGEST_KEY = env_str("EMAIL_DIGEST_KEY", SECRET_KEY)
+
 INSTALLED_APPS = [
     # django.contrib.admin, whose site asks staff for a second factor (denialhelp/admin_site.py).
     "denialhelp.apps.StaffAdminConfig",

@@ -12,8 +12,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from appeals.models import Letter, Order, Pricing, PromoCode
-from appeals.models.orders import Refusal, email_digest, quote
+from appeals.email_identity import email_digest
+from appeals.models import Letter, Order, Pricing, PromoCode, PromoRedemption
+from appeals.models.orders import Refusal, quote
 from tests.payment_helpers import deliver, pay, reviewed_case, session_of
 from tests.wizard_answers import PATIENT, PRESCRIBER
 
@@ -52,6 +53,14 @@ def paid_order(email: str, code: PromoCode | None = None) -> Order:
         status=Order.Status.PAID,
         paid_at=timezone.now(),
     )
+    if code is not None:
+        PromoRedemption.objects.create(
+            order=order,
+            promo=code,
+            email_digest=order.email_digest,
+            first_letter=code.first_letter_only,
+            state=PromoRedemption.State.CONFIRMED,
+        )
     return order
 
 
@@ -124,10 +133,15 @@ def test_the_day_a_code_starts_and_its_last_day_both_count():
     assert quote(Pricing.current(), "edge", "a@example.org").promo == code
 
 
-def test_a_code_with_redemptions_left_applies_and_pending_orders_use_none_up(demo_catalog):
+def test_a_code_with_redemptions_left_applies_and_an_order_being_paid_holds_its_use(demo_catalog):
     code = promo("TWICE", max_redemptions=2)
     paid_order("a@example.org", code)
-    Order.objects.filter(pk=paid_order("b@example.org", code).pk).update(status=Order.Status.PENDING)
+    assert quote(Pricing.current(), "twice", "c@example.org").promo == code
+    pending = paid_order("b@example.org", code)
+    Order.objects.filter(pk=pending.pk).update(status=Order.Status.PENDING)
+    PromoRedemption.objects.filter(order=pending).update(state=PromoRedemption.State.RESERVED)
+    assert quote(Pricing.current(), "twice", "c@example.org").refusal == Refusal.USED_UP
+    pending.cancel()  # a cancelled order gives its use back
     assert quote(Pricing.current(), "twice", "c@example.org").promo == code
 
 
@@ -237,9 +251,9 @@ def test_seo25_is_refused_on_a_second_letter_for_the_same_email_once_the_first_i
     pay(client, first_url)
     first = Order.objects.get(case=first_case)
 
-    # Not paid yet: the code still applies to another case.
+    # Not paid yet: the first order holds the email's first-letter use while it is being paid.
     second_case, second_url = reviewed_case(client, drug="nivolumab", payer="aetna", denial="non-formulary")
-    assert "$30" in text(client.get(second_url + "payment/"))
+    assert Refusal.IN_USE.label in text(client.get(second_url + "payment/"))
 
     fake_stripe.complete(first.stripe_session_id)
     deliver(client, fake_stripe.event("checkout.session.completed", first.stripe_session_id))

@@ -13,7 +13,6 @@ from django.http import HttpRequest
 
 from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.models import Order, ProcessedEvent
-from appeals.models.orders import email_digest
 from appeals.models.pricing import format_cents
 
 
@@ -50,7 +49,7 @@ class OrderAdmin(ReadOnlyAdmin):
         # The address is stored encrypted: an exact address is found through its digest.
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if "@" in search_term:
-            found = found | queryset.filter(email_digest=email_digest(search_term))
+            found = found | queryset.for_email(search_term)
         return found, may_have_duplicates
 
     @admin.display(description="Amount", ordering="amount_cents")

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from appeals.models import Order, Pricing, PromoCode
+from appeals.models import Pricing, PromoCode, PromoRedemption
 from appeals.models.pricing import format_cents
 
 
@@ -44,15 +44,16 @@ class PromoCodeAdmin(SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Redemptions are paid orders, the number max_redemptions limits.
-        paid = Q(orders__status=Order.Status.PAID)
-        return super().get_queryset(request).annotate(redemption_count=Count("orders", filter=paid))
+        # Redemptions are the uses max_redemptions limits: orders paid, and orders
+        # being paid (reserved), never those cancelled or failed.
+        live = ~Q(redemptions__state=PromoRedemption.State.RELEASED)
+        return super().get_queryset(request).annotate(redemption_count=Count("redemptions", filter=live))
 
-    @admin.display(description="Redemptions", ordering="redemption_count")
+    @admin.display(description="Redemptions (paid or being paid)", ordering="redemption_count")
     def redemptions(self, promo: PromoCode) -> int:
         count = getattr(promo, "redemption_count", None)
         if count is None:  # the add page's new code, not from the annotated list
-            count = promo.orders.filter(status=Order.Status.PAID).count() if promo.pk else 0
+            count = promo.redemptions.live().count() if promo.pk else 0
         return count
 
     @admin.display(description="Discount")

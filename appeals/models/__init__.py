@@ -11,7 +11,7 @@ from appeals.models.catalog import (
 )
 from appeals.models.diagnosis import DiagnosisCode
 from appeals.models.letters import Letter, LetterAccess, LetterShare, LetterTemplate
-from appeals.models.orders import Order, ProcessedEvent
+from appeals.models.orders import Order, ProcessedEvent, PromoRedemption
 from appeals.models.pricing import Pricing, PromoCode
 from appeals.models.workers import WorkerHeartbeat
 
@@ -34,5 +34,6 @@ __all__ = [
     "Pricing",
     "ProcessedEvent",
     "PromoCode",
+    "PromoRedemption",
     "WorkerHeartbeat",
 ]

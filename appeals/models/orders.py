@@ -37,16 +37,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
 import logging
 import secrets
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from encrypted_fields.fields import EncryptedCharField, EncryptedEmailField
 
+from appeals.email_identity import email_digest, legacy_digests_of
 from appeals.models.cases import Case, token_digest
 from appeals.models.letters import Letter, LetterTemplate
 from appeals.models.pricing import Pricing, PromoCode, format_cents
@@ -54,12 +54,6 @@ from appeals.models.pricing import Pricing, PromoCode, format_cents
 logger = logging.getLogger(__name__)
 
 CURRENCY = "usd"
-
-
-def email_digest(email: str) -> str:
-    """What "the same email" means for first-letter promos: compared without case
-    or surrounding spaces, kept only as a digest so the address is not in clear."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 # --- Price and promo rules -----------------------------------------------------
@@ -77,6 +71,20 @@ class Refusal(models.TextChoices):
         "first_letter_only",
         "This code is for a first letter only, and this email address has paid for one before.",
     )
+    IN_USE = (
+        "in_use",
+        "This code is for a first letter only, and this email address is already using it in a payment "
+        "that is not finished. You can go on at the list price, or finish that payment.",
+    )
+
+
+class PromoUnavailable(Exception):
+    """The code could not be reserved for the order (checked again under the
+    promo's lock): the person is offered the list price instead."""
+
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.value)
+        self.refusal = refusal
 
 
 class ShowsMoney:
@@ -110,9 +118,22 @@ class Quote(ShowsMoney):
         return self.list_price_cents - self.discount_cents
 
 
-def promo_refusal(promo: PromoCode | None, email: str, today: datetime.date | None = None) -> Refusal | None:
+def promo_refusal(
+    promo: PromoCode | None,
+    email: str,
+    today: datetime.date | None = None,
+    *,
+    case: Case | None = None,
+    order: Order | None = None,
+) -> Refusal | None:
     """Why ``promo`` cannot be used by ``email`` today, or None when it can.
-    Redemptions are paid orders: a code typed but never paid for uses nothing up."""
+
+    A use is a live ``PromoRedemption``: reserved by an open order or
+    confirmed by a paid one; a code typed but never checked out with uses
+    nothing up, and a cancelled order gives its use back.  The uses of
+    ``order`` itself, and of ``case``'s pending orders (which a new checkout
+    of the case replaces), are not counted.  Only a check under the promo's
+    lock (``PromoRedemption.reserve``) is final."""
     today = today or timezone.localdate()
     if promo is None:
         return Refusal.UNKNOWN
@@ -122,21 +143,30 @@ def promo_refusal(promo: PromoCode | None, email: str, today: datetime.date | No
         return Refusal.NOT_YET_VALID
     if promo.valid_until and today > promo.valid_until:
         return Refusal.EXPIRED
-    if promo.max_redemptions is not None and Order.objects.paid().filter(promo=promo).count() >= promo.max_redemptions:
+    live = PromoRedemption.objects.live()
+    if order is not None:
+        live = live.exclude(order=order)
+    if case is not None:
+        live = live.exclude(order__case=case, order__status=Order.Status.PENDING)
+    if promo.max_redemptions is not None and live.filter(promo=promo).count() >= promo.max_redemptions:
         return Refusal.USED_UP
-    if promo.first_letter_only and email and Order.objects.paid().filter(email_digest=email_digest(email)).exists():
-        return Refusal.FIRST_LETTER_ONLY
+    if promo.first_letter_only and email:
+        if Order.objects.paid().for_email(email).exclude(pk=order.pk if order else None).exists():
+            return Refusal.FIRST_LETTER_ONLY
+        if live.filter(first_letter=True, email_digest=email_digest(email)).exists():
+            return Refusal.IN_USE
     return None
 
 
-def quote(pricing: Pricing, code: str, email: str, today: datetime.date | None = None) -> Quote:
-    """The price for a typed code (empty: no code) and the email the letter goes to.
+def quote(pricing: Pricing, code: str, email: str, today: datetime.date | None = None, *, case: Case | None = None) -> Quote:
+    """The price for a typed code (empty: no code) and the email the letter goes to
+    (for ``case``, whose own pending order a new checkout replaces).
     A refused code leaves the list price, with the reason."""
     code = code.strip().upper()
     if not code:
         return Quote(list_price_cents=pricing.list_price_cents)
     promo = PromoCode.objects.filter(code__iexact=code).first()
-    refusal = promo_refusal(promo, email, today)
+    refusal = promo_refusal(promo, email, today, case=case)
     if refusal is not None:
         return Quote(list_price_cents=pricing.list_price_cents, typed_code=code, refusal=refusal)
     return Quote(
@@ -153,6 +183,11 @@ def quote(pricing: Pricing, code: str, email: str, today: datetime.date | None =
 class OrderQuerySet(models.QuerySet):
     def paid(self) -> OrderQuerySet:
         return self.filter(status=Order.Status.PAID)
+
+    def for_email(self, email: str) -> OrderQuerySet:
+        """Orders of this mailbox: by its keyed digest, or by an old unkeyed one
+        kept for orders whose address was deleted before digests were keyed."""
+        return self.filter(Q(email_digest=email_digest(email)) | Q(legacy_email_digest__in=legacy_digests_of(email)))
 
     def open(self) -> OrderQuerySet:
         """Orders a payment may still arrive for through the normal path."""
@@ -191,7 +226,16 @@ class Order(ShowsMoney, models.Model):
     )
     letter = models.OneToOneField(Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
     email = EncryptedEmailField(null=True, blank=True, help_text="Where the letter is sent; deleted with the case's data.")
-    email_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    email_digest = models.CharField(
+        max_length=64, db_index=True, editable=False, help_text="Keyed HMAC of the canonical address (appeals.email_identity)."
+    )
+    legacy_email_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The unkeyed SHA-256 digest of an address deleted before digests were keyed (empty otherwise).",
+    )
 
     list_price_cents = models.PositiveIntegerField()
     discount_cents = models.PositiveIntegerField(default=0)
@@ -236,7 +280,11 @@ class Order(ShowsMoney, models.Model):
         it has one (the caller sends the person to its status page), the open one
         with the same terms (a double submit or a return from Stripe's back
         button pays the same order, never a second one), or a new one, which
-        cancels the case's other pending orders so only one can still be paid."""
+        cancels the case's other pending orders so only one can still be paid.
+
+        A new order with a promo code reserves its use (``PromoRedemption``),
+        or raises ``PromoUnavailable`` with nothing made when another checkout
+        took the last use or this email's first letter meanwhile."""
         with transaction.atomic():
             # The case row is the lock serialising two checkouts of one case.
             Case.objects.select_for_update().get(pk=case.pk)
@@ -257,12 +305,12 @@ class Order(ShowsMoney, models.Model):
                 .order_by("-created_at")
                 .first()
             )
-            if same is not None:
+            if same is not None and same.email == email.strip():
                 return same
             for stale in orders.filter(status=cls.Status.PENDING):
                 stale.cancel(reason="replaced by a newer order for the case")
             token = secrets.token_urlsafe(32)
-            return cls.objects.create(
+            order = cls.objects.create(
                 public_id=f"dh_{secrets.token_urlsafe(18)}",
                 status_token_hash=token_digest(token),
                 status_token_encrypted=token,
@@ -278,6 +326,11 @@ class Order(ShowsMoney, models.Model):
                 promo_code=price.promo.code if price.promo else "",
                 provider=provider,
             )
+            if price.promo is not None:
+                refusal = PromoRedemption.reserve(order)
+                if refusal is not None:
+                    raise PromoUnavailable(refusal)  # rolls back the order and the cancellations
+            return order
 
     # --- Reading ---------------------------------------------------------
 
@@ -321,7 +374,7 @@ class Order(ShowsMoney, models.Model):
                 return False
             if reference and provider == self.Provider.STRIPE and not order.stripe_payment_intent:
                 order.stripe_payment_intent = reference
-            problem = order._payment_problem(amount_cents, currency) or order._case_problem()
+            problem = order._payment_problem(amount_cents, currency) or order._case_problem() or order._promo_problem()
             now = timezone.now()
             if problem:
                 order.status, order.problem, order.closed_at = self.Status.REVIEW, problem, now
@@ -347,6 +400,20 @@ class Order(ShowsMoney, models.Model):
         if other is not None:
             return f"The case was already paid by order {other.public_id}: refund this payment."
         return ""
+
+    def _promo_problem(self) -> str:
+        """Confirms the order's use of its promo code; when that use was given
+        back (the order was cancelled) and another checkout has taken it since,
+        the discount cannot be honoured: what staff should do."""
+        if self.promo_id is None:
+            return ""
+        refusal = PromoRedemption.confirm(self)
+        if refusal is None:
+            return ""
+        return (
+            f"Code {self.promo_code} could no longer be honoured when the payment arrived ({refusal.label}) "
+            "Refund the payment in Stripe, or accept it at the discounted price by hand."
+        )
 
     def _case_problem(self) -> str:
         case = Case.objects.filter(pk=self.case_id).first() if self.case_id else None
@@ -376,6 +443,7 @@ class Order(ShowsMoney, models.Model):
             # Its Checkout Session is finished: paying again needs a new one.
             order.stripe_session_expires_at = None
             order.save(update_fields=["status", "closed_at", "stripe_session_expires_at", "updated_at"])
+            PromoRedemption.release(order)
         self.refresh_from_db()
         logger.info("order payment failed", extra={"order": self.public_id})
         return True
@@ -390,12 +458,15 @@ class Order(ShowsMoney, models.Model):
             order.status, order.closed_at = self.Status.CANCELLED, timezone.now()
             order.problem = reason
             order.save(update_fields=["status", "closed_at", "problem", "updated_at"])
+            PromoRedemption.release(order)
         self.refresh_from_db()
         return True
 
     def reopen(self) -> bool:
         """CANCELLED or FAILED → PENDING, to pay again from the status page,
-        unless the case has been paid or is being paid by another order."""
+        unless the case has been paid or is being paid by another order.
+        Its promo code is reserved again, or ``PromoUnavailable`` is raised
+        with the order left as it was."""
         with transaction.atomic():
             if self.case_id is not None:
                 Case.objects.select_for_update().filter(pk=self.case_id).first()
@@ -410,6 +481,8 @@ class Order(ShowsMoney, models.Model):
                 return False
             order.status, order.closed_at, order.problem = self.Status.PENDING, None, ""
             order.save(update_fields=["status", "closed_at", "problem", "updated_at"])
+            if order.promo_id is not None and (refusal := PromoRedemption.reserve(order)) is not None:
+                raise PromoUnavailable(refusal)
         self.refresh_from_db()
         return True
 
@@ -423,6 +496,94 @@ class Order(ShowsMoney, models.Model):
 # Orders that mean the case is paid for, or being paid for: the case gets no
 # second order, and keeps its data until its letter is delivered.
 SETTLED = (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.REVIEW)
+
+
+class PromoRedemptionQuerySet(models.QuerySet):
+    def live(self) -> PromoRedemptionQuerySet:
+        """The uses that count against a code's limits."""
+        return self.exclude(state=PromoRedemption.State.RELEASED)
+
+
+class PromoRedemption(models.Model):
+    """One order's use of a promo code: reserved when the order is made (before
+    anything goes to Stripe), confirmed when it is paid, released when it is
+    cancelled (replaced, expired at Stripe, left, or its case deleted) or its
+    bank payment fails.
+
+    Reserving locks the promo code's row, so checkouts of one code are counted
+    one after the other; a partial unique index on the digest of first-letter
+    uses is the last guard (two first-letter codes at once, or a bug here)."""
+
+    class State(models.TextChoices):
+        RESERVED = "reserved", "Reserved (being paid)"
+        CONFIRMED = "confirmed", "Confirmed (paid)"
+        RELEASED = "released", "Released (not paid)"
+
+    promo = models.ForeignKey(PromoCode, on_delete=models.PROTECT, related_name="redemptions")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="redemption")
+    email_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    first_letter = models.BooleanField(
+        default=False, help_text="A first-letter-only use: one live per email address (the code's setting when reserved)."
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RESERVED, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PromoRedemptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_digest"],
+                condition=Q(first_letter=True) & ~Q(state="released") & ~Q(email_digest=""),
+                name="one_live_first_letter_promo_use_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promo.code} for order {self.order_id} ({self.get_state_display()})"
+
+    @classmethod
+    def reserve(cls, order: Order, state: State = State.RESERVED) -> Refusal | None:
+        """Take a use of ``order``'s promo code for it (again), or say why not.
+        Runs in the caller's transaction, which holds the order's case."""
+        with transaction.atomic():
+            promo = PromoCode.objects.select_for_update().get(pk=order.promo_id)
+            # (An order whose address was deleted can only be checked against the cap.)
+            refusal = promo_refusal(promo, order.email or "", order=order)
+            if refusal is not None:
+                return refusal
+            try:
+                with transaction.atomic():
+                    cls.objects.update_or_create(
+                        order=order,
+                        defaults={
+                            "promo": promo,
+                            "email_digest": order.email_digest,
+                            "first_letter": promo.first_letter_only,
+                            "state": state,
+                        },
+                    )
+            except IntegrityError:
+                # Another first-letter code for this address, reserved at the same moment.
+                return Refusal.IN_USE
+        return None
+
+    @classmethod
+    def confirm(cls, order: Order) -> Refusal | None:
+        """The order is being paid: its use is confirmed, taken again if it had
+        been given back (and another checkout has not taken it since)."""
+        updated = cls.objects.filter(order=order, state=cls.State.RESERVED).update(
+            state=cls.State.CONFIRMED, updated_at=timezone.now()
+        )
+        if updated or cls.objects.filter(order=order, state=cls.State.CONFIRMED).exists():
+            return None
+        return cls.reserve(order, state=cls.State.CONFIRMED)
+
+    @classmethod
+    def release(cls, order: Order) -> None:
+        cls.objects.filter(order=order, state=cls.State.RESERVED).update(state=cls.State.RELEASED, updated_at=timezone.now())
 
 
 class ProcessedEvent(models.Model):

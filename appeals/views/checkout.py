@@ -25,7 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from appeals import payments
 from appeals.delivery import next_steps
 from appeals.models import Letter, LetterAccess, Order, Pricing
-from appeals.models.orders import SETTLED, promo_refusal, quote
+from appeals.models.orders import SETTLED, PromoUnavailable, quote
 from appeals.ratelimits import checkout_rate
 from appeals.retention import purge_on
 from appeals.views.wizard import _case_context, _case_or_404, _chosen_template, _fitting_templates, _unanswered_step_redirect
@@ -52,7 +52,7 @@ def case_payment(request: HttpRequest, token: str) -> HttpResponse:
         return unanswered
     pricing = Pricing.current()
     if request.method == "POST":
-        form = CheckoutForm(request.POST, pricing=pricing, ignore_promo="list_price" in request.POST)
+        form = CheckoutForm(request.POST, pricing=pricing, case=found, ignore_promo="list_price" in request.POST)
         if request.limited:
             form.is_valid()  # the typed email and code are shown again, with this message
             form.add_error(
@@ -71,6 +71,8 @@ def case_payment(request: HttpRequest, token: str) -> HttpResponse:
                 if order.status != Order.Status.PENDING:
                     return redirect(order.status_path())
                 return redirect(payments.start_payment(order, request))
+            except PromoUnavailable as refused:
+                form.refuse_promo(refused.refusal)
             except payments.PaymentUnavailable:
                 form.add_error(None, "Payment is not available at the moment. Nothing was charged; please try again later.")
             except payments.PaymentStartFailed:
@@ -79,8 +81,8 @@ def case_payment(request: HttpRequest, token: str) -> HttpResponse:
         price = form.cleaned_data.get("quote") or quote(pricing, "", "")
     else:
         email = (found.step_answers("patient") or {}).get("email", "")
-        form = CheckoutForm(initial={"email": email, "promo": found.promo_code}, pricing=pricing)
-        price = quote(pricing, found.promo_code, email)
+        form = CheckoutForm(initial={"email": email, "promo": found.promo_code}, pricing=pricing, case=found)
+        price = quote(pricing, found.promo_code, email, case=found)
     context = _case_context(found, token, "review")
     context.update(form=form, price=price, pricing=pricing, local_payment=payments.local_payments_allowed())
     return render(request, "appeals/wizard/payment.html", context, status=429 if request.limited else 200)
@@ -177,12 +179,14 @@ def letter_pay(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, "This case's answers were deleted, so it can no longer be paid for. Nothing was charged.")
         return redirect(order.status_path())
     if order.status in (Order.Status.CANCELLED, Order.Status.FAILED):
-        if order.promo is not None and promo_refusal(order.promo, order.email) is not None:
+        try:
+            reopened = order.reopen()
+        except PromoUnavailable:
             messages.error(
                 request, f"Code {order.promo_code} no longer applies: please start again from your case's payment page."
             )
             return redirect(order.status_path())
-        if not order.reopen():
+        if not reopened:
             messages.info(request, "This case has another order: please use your case's payment page.")
             return redirect(order.status_path())
     if order.status != Order.Status.PENDING:

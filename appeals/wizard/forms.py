@@ -4,6 +4,7 @@ aria-describedby, so screen readers announce them)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 
@@ -17,7 +18,7 @@ from localflavor.us.us_states import STATE_CHOICES
 from appeals.models import Criterion, DenialType, Drug, Payer, PlanType
 from appeals.models.catalog import ExceptionGround, normalize_us_phone
 from appeals.models.letters import SHARE_LIFETIME_CHOICES
-from appeals.models.orders import quote
+from appeals.models.orders import Refusal, quote
 from appeals.wizard.validators import diagnosis_for, validate_npi
 
 EARLIEST_NOTICE = datetime.date(2000, 1, 1)
@@ -544,9 +545,10 @@ class CheckoutForm(forms.Form):
     email = forms.EmailField(max_length=254, label="Email address for the letter")
     promo = forms.CharField(max_length=40, required=False, label="Promo code (optional)")
 
-    def __init__(self, *args, pricing, ignore_promo: bool = False, **kwargs):
+    def __init__(self, *args, pricing, case=None, ignore_promo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.pricing = pricing
+        self.case = case
         self.ignore_promo = ignore_promo
 
     def clean_promo(self) -> str:
@@ -556,11 +558,18 @@ class CheckoutForm(forms.Form):
         data = super().clean()
         if "email" not in data:
             return data
-        price = quote(self.pricing, "" if self.ignore_promo else data.get("promo", ""), data["email"])
+        price = quote(self.pricing, "" if self.ignore_promo else data.get("promo", ""), data["email"], case=self.case)
         if price.refusal is not None:
             self.add_error("promo", price.refusal.label)
         data["quote"] = price
         return data
+
+    def refuse_promo(self, refusal: Refusal) -> None:
+        """The code was checked again when the order was made, and another
+        checkout had taken it meanwhile: the list price, and why."""
+        price = self.cleaned_data["quote"]
+        self.cleaned_data["quote"] = dataclasses.replace(price, discount_cents=0, promo=None, refusal=refusal)
+        self.add_error("promo", refusal.label)
 
 
 class ShareLinkForm(forms.Form):
