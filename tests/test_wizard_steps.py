@@ -515,3 +515,28 @@ def test_start_offers_type_ahead_without_javascript(client, demo_catalog):
     response = client.post("/start/", {"drug": "Aspirinex", "payer": "Cigna", "denial": "step-therapy"})
     assert "We could not find the drug “Aspirinex”" in text(response)
     assert response.context["form"]["drug"].value() == "Aspirinex"
+
+
+# --- Catalog text on the wizard's pages ----------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=x onerror=alert(2)>"
+
+
+def test_staff_and_feed_text_in_help_texts_is_escaped(client, demo_catalog):
+    """Help texts are printed as HTML: a drug's dosing and billing unit (staff)
+    and a criterion's evidence (the criteria feed) must arrive as text."""
+    from appeals.models import Drug
+
+    Drug.objects.filter(slug="anifrolumab").update(typical_dose=f"300 mg {SCRIPT}", hcpcs_unit=IMAGE)
+    Criterion.objects.update(evidence=f"Clinic note {SCRIPT} {IMAGE}")
+    case_url = open_case(client, drug="anifrolumab", payer="cigna", denial="step-therapy")
+    walk(client, case_url, stop_before="drug")
+    drug_page = client.get(case_url + "drug/").content.decode()
+    walk(client, case_url, stop_before="criteria")
+    criteria_page = client.get(case_url + "criteria/").content.decode()
+    assert "Label dosing: 300 mg &lt;script&gt;alert(1)&lt;/script&gt;" in drug_page
+    assert "(one unit = &lt;img src=x onerror=alert(2)&gt;)" in drug_page
+    assert "Usually: Clinic note &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;" in criteria_page
+    for page in (drug_page, criteria_page):
+        assert SCRIPT not in page and IMAGE not in page
