@@ -19,7 +19,7 @@ from appeals.admin.letter_preview import (
     preview_pdf_view,
 )
 from appeals.admin.readonly import ReadOnlyAdmin
-from appeals.letters.engine import LetterTemplateError, render_letter
+from appeals.letters.engine import LetterTemplateError, compile_letter, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
 from appeals.models import DenialType, Letter, LetterAccess, LetterShare, LetterTemplate, PlanType
@@ -41,11 +41,16 @@ class LetterTemplateForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 120, "style": "font-family: monospace"})}
 
     def clean(self) -> dict:
-        """Render against a sample case of every plan type the template covers; refuse it with the reason if any fails."""
+        """Render against a sample case of every plan type the template covers (each
+        render held to the engine's work budget); refuse it with the reason if any fails."""
         data = super().clean()
         body, denial_type = data.get("body"), data.get("denial_type")
         if not body or denial_type is None:
             return data
+        try:
+            compile_letter(body)
+        except LetterTemplateError:
+            return data  # the model's clean() says why, once
         for plan_type in covered_plan_types(data.get("plan_type"), data.get("payer")):
             try:
                 render_letter(body, sample_context(denial_type, plan_type, data.get("payer")))

@@ -20,6 +20,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
@@ -77,6 +78,19 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a body that does not compile: a syntax error, or a tag or
+        filter letter templates may not use (``appeals.letters.library``).
+        Every save through a form checks this; the engine refuses the same
+        body at render time, whichever way it was stored."""
+        from appeals.letters.engine import LetterTemplateError, compile_letter
+
+        if self.body:
+            try:
+                compile_letter(self.body)
+            except LetterTemplateError as exc:
+                raise ValidationError({"body": str(exc)}) from exc
 
     @property
     def specificity(self) -> int:
