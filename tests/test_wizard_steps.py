@@ -469,6 +469,21 @@ def test_finish_later_emails_the_link_without_patient_details(client, demo_catal
     assert "We sent the link" in text(client.get(case_url + "later/"))
 
 
+def test_no_email_address_travels_in_the_messages_cookie(client, demo_catalog, rf):
+    """Messages are kept in a cookie, which is signed but readable: the
+    confirmation that the link was sent does not repeat the address."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    case_url = open_case(client)
+    response = client.post(case_url + "later/", {"email": "maria.private@example.org"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+    cookie = response.cookies["messages"].value
+    shown = [str(message) for message in CookieStorage(rf.get("/"))._decode(cookie)]
+    assert shown == ["We sent the link to the email address you gave."]
+    assert "maria.private" not in cookie and "example.org" not in " ".join(shown)
+    assert "We sent the link" in text(client.get(case_url + "later/"))
+
+
 def test_resume_emails_are_limited_and_bad_addresses_refused(client, demo_catalog):
     case_url = open_case(client)
     response = client.post(case_url + "later/", {"email": "not-an-address"})
