@@ -125,6 +125,32 @@ def test_a_template_that_loops_too_long_is_refused_at_save_and_stopped_at_render
         render_letter(NESTED_LOOPS, sample_context(template.denial_type, None))
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("{% for c in notes %}{{ notes }}{% endfor %}", "prints more than 2,000,000 characters"),
+        ("{% for c in notes %}" + "x" * 1100 + "{% endfor %}", "prints more than 2,000,000 characters"),
+        ("{{ notes|join:separator }}", "longer than 100,000 characters"),
+    ],
+)
+def test_a_render_that_prints_or_builds_too_much_is_stopped(body, reason):
+    with pytest.raises(LetterTemplateError, match=reason):
+        render_letter(body, {"notes": "n" * 2000, "separator": "s" * 60})
+
+
+def test_an_oversized_join_is_refused_before_it_is_built():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(LetterTemplateError, match="longer than 100,000 characters"):
+            render_letter("{{ notes|join:separator }}", {"notes": "n" * 2000, "separator": "s" * 50_000})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # the joined text would be some 100 MB
+
+
 def test_the_render_budget_has_a_deadline_too(monkeypatch):
     from appeals.letters import library
 

@@ -18,6 +18,7 @@ from appeals.letters.library import (
     ALLOWED_TAGS,
     INNER_WORDS,
     RenderBudgetExceeded,
+    count_output,
     render_budget,
 )
 
@@ -77,7 +78,7 @@ def _compiled(body: str) -> Template:
     # Word file each render the letter); a compiled template renders any
     # context and is never changed by rendering, so it can be kept.  A staff
     # edit is a different body, so a new entry.
-    return ENGINE.from_string(body)
+    return count_output(ENGINE.from_string(body))
 
 
 def render_letter(body: str, context: dict) -> str:
