@@ -14,6 +14,7 @@ Stripe when the person is back before the webhook, the local test page) ends in
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 
 import stripe
@@ -50,6 +51,21 @@ def current_provider() -> Order.Provider:
     if local_payments_allowed():
         return Order.Provider.LOCAL
     raise PaymentUnavailable("STRIPE_SECRET_KEY is not set")
+
+
+LIVE_KEY_PREFIXES = ("sk_live_", "rk_live_")
+TEST_KEY_PREFIXES = ("sk_test_", "rk_test_")
+
+
+def stripe_key_is_live() -> bool | None:
+    """Whether STRIPE_SECRET_KEY is a live-mode key (True), a test-mode key
+    (False), or neither (None: no key, or not a Stripe secret key)."""
+    key = settings.STRIPE_SECRET_KEY
+    if key.startswith(LIVE_KEY_PREFIXES):
+        return True
+    if key.startswith(TEST_KEY_PREFIXES):
+        return False
+    return None
 
 
 def stripe_client() -> stripe.StripeClient:
@@ -257,6 +273,16 @@ class MalformedEvent(Exception):
     """A correctly signed event that is not shaped like the events handled."""
 
 
+def verified_event(payload: bytes, signature: str | None) -> stripe.Event:
+    """The event Stripe signed.  ValueError for a body that is not a JSON
+    object (Stripe's events always are; the library fails on a list or a
+    number with a TypeError), stripe.SignatureVerificationError for a wrong
+    or missing signature: both answered 400."""
+    if not isinstance(json.loads(payload), dict):
+        raise ValueError("the payload is not a JSON object")
+    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
+
+
 _SESSION_TEXT_FIELDS = ("id", "client_reference_id", "status", "payment_status", "currency", "payment_intent")
 
 
@@ -284,6 +310,11 @@ def handle_event(event: stripe.Event) -> str:
     session = raw["data"].get("object") if isinstance(raw.get("data"), dict) else None
     if not isinstance(event_id, str) or not event_id or not isinstance(event_type, str) or not isinstance(session, dict):
         raise MalformedEvent("the event has no id, type or data object")
+    # A test-mode event reaching a live site (or the reverse) is signed with a
+    # secret that leaked into the wrong place: it pays nothing.
+    livemode, live_key = raw.get("livemode"), stripe_key_is_live()
+    if not isinstance(livemode, bool) or live_key is None or livemode is not live_key:
+        raise MalformedEvent("the event's livemode does not match the mode of STRIPE_SECRET_KEY")
     with transaction.atomic():
         try:
             with transaction.atomic():

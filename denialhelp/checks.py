@@ -2,7 +2,7 @@
 
 Django's own ``check --deploy`` only warns, and only when someone runs it.  A
 server holding patient data should not start at all with a public secret, a
-SQLite file, the embedded broker or no Stripe keys, so settings.py calls
+SQLite file, the embedded broker, no Stripe keys or Stripe's test-mode keys, so settings.py calls
 ``assert_production_ready`` whenever DEBUG is off and every problem is
 reported at once, each naming its environment variable.
 """
@@ -65,6 +65,10 @@ def production_problems(settings: dict[str, Any], environ: os._Environ | dict[st
     if not settings["STRIPE_SECRET_KEY"].startswith(("sk_", "rk_")):
         problems.append(
             "STRIPE_SECRET_KEY is not set (or is not a Stripe secret key): the local payment page is refused in production."
+        )
+    elif settings["STRIPE_SECRET_KEY"].startswith(("sk_test_", "rk_test_")):
+        problems.append(
+            "STRIPE_SECRET_KEY is a test-mode key (sk_test_/rk_test_): production takes real payments with a live key."
         )
     if not settings["STRIPE_WEBHOOK_SECRET"].startswith("whsec_"):
         problems.append("STRIPE_WEBHOOK_SECRET is not set (or does not start with whsec_): webhooks could not be verified.")

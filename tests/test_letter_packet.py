@@ -23,7 +23,20 @@ from appeals.demo.loader import load_demo_catalog
 from appeals.letters.context import build_letter_context
 from appeals.letters.packet import case_packet, packet_from_context
 from appeals.letters.samples import sample_answers
-from appeals.models import AppealDeadlineRule, Case, Criterion, DenialType, Drug, LetterTemplate, Payer, PlanType
+from appeals.models import (
+    AppealDeadlineRule,
+    Case,
+    Criterion,
+    DenialType,
+    Drug,
+    LetterAccess,
+    LetterTemplate,
+    Order,
+    Payer,
+    PlanType,
+    Pricing,
+)
+from appeals.models.orders import quote
 from appeals.pdf import html_to_pdf
 from appeals.wizard.steps import case_deadlines
 from tests.test_wizard_steps import open_case, walk
@@ -346,14 +359,29 @@ def staff_client(client, django_user_model, catalog):
     return client
 
 
-@pytest.fixture
-def walked_case(catalog) -> Case:
+def unpaid_case() -> Case:
     from django.test import Client
 
     visitor = Client()
     case_url = open_case(visitor, drug="anifrolumab", payer="cigna", denial="step-therapy")
     walk(visitor, case_url)
     return Case.objects.by_token(case_url.rstrip("/").rsplit("/", 1)[-1])
+
+
+def paid_for(case: Case) -> Order:
+    """The case's order, paid (its letter made; the render itself is not needed here)."""
+    price = quote(Pricing.current(), "", PATIENT["email"])
+    order = Order.for_checkout(case=case, email=PATIENT["email"], price=price, template=None, provider=Order.Provider.LOCAL)
+    assert order.mark_paid(provider=Order.Provider.LOCAL, amount_cents=order.amount_cents, currency=order.currency)
+    return order
+
+
+@pytest.fixture
+def walked_case(catalog) -> Case:
+    """A finished case that was paid for: the only kind staff may preview a template with."""
+    case = unpaid_case()
+    paid_for(case)
+    return case
 
 
 def preview_urls(template: LetterTemplate) -> tuple[str, str]:
@@ -445,3 +473,67 @@ def test_the_preview_is_for_staff_only(client, django_user_model, walked_case):
     client.force_login(staff)  # staff, but without permission to view letter templates
     for url in every_preview_url(template):
         assert client.get(url, {"source": walked_case.pk}).status_code == 403
+
+
+def staff_with(django_user_model, username: str, *permissions: str):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username, f"{username}@example.org", "a-long-test-password", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="appeals", codename__in=permissions))
+    return user
+
+
+def test_viewing_templates_is_not_enough_to_open_a_real_case(client, django_user_model, walked_case):
+    template = general_template("step-therapy", "prescriber")
+    client.force_login(staff_with(django_user_model, "viewer", "view_lettertemplate"))
+    page = client.get(reverse("admin:appeals_lettertemplate_change", args=[template.pk])).content.decode()
+    assert 'form="letter-preview"' in page and f"Case {walked_case.pk}," not in page
+    for url in every_preview_url(template):
+        response = client.get(url, {"source": walked_case.pk})
+        assert response.status_code == 403 and PATIENT["patient_name"] not in html.unescape(response.content.decode())
+    # Samples stay open to them.
+    frame = client.get(reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk]), {"source": "sample"})
+    assert frame.status_code == 200 and "Sample Patient" in html.unescape(frame.content.decode())
+    assert not LetterAccess.objects.exists()
+
+
+def test_only_paid_unpurged_cases_are_offered_to_staff_allowed_to_preview_them(client, django_user_model, walked_case):
+    template = general_template("step-therapy", "prescriber")
+    unpaid = unpaid_case()
+    purged = unpaid_case()
+    paid_for(purged)
+    Case.objects.filter(pk=purged.pk).update(purged_at=timezone.now())
+    client.force_login(staff_with(django_user_model, "reviewer", "view_lettertemplate", "preview_real_case"))
+    page = client.get(reverse("admin:appeals_lettertemplate_change", args=[template.pk])).content.decode()
+    assert f"Case {walked_case.pk}, created" in page
+    assert f"Case {unpaid.pk}," not in page and f"Case {purged.pk}," not in page
+    for case in (unpaid, purged):
+        for url in every_preview_url(template):
+            response = client.get(url, {"source": case.pk})
+            assert response.status_code == 400 and PATIENT["patient_name"] not in html.unescape(response.content.decode())
+    assert not LetterAccess.objects.exists()
+
+
+def test_each_real_case_preview_is_in_the_letter_access_log(client, django_user_model, walked_case):
+    template = general_template("step-therapy", "prescriber")
+    reviewer = staff_with(django_user_model, "reviewer", "view_lettertemplate", "preview_real_case")
+    client.force_login(reviewer)
+    letter = Order.objects.get(case=walked_case).letter
+    html_url, pdf_url = preview_urls(template)
+    frame_url = reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk])
+
+    assert client.get(html_url, {"source": walked_case.pk}).status_code == 200
+    frame = client.get(frame_url, {"source": walked_case.pk})
+    assert frame.status_code == 200 and PATIENT["patient_name"] in html.unescape(frame.content.decode())
+    pdf = client.get(pdf_url, {"source": walked_case.pk})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+    accesses = list(letter.accesses.order_by("at", "pk").values_list("who", "what", "user"))
+    assert accesses == [
+        (LetterAccess.Who.PREVIEW, LetterAccess.What.PAGE, reviewer.pk),
+        (LetterAccess.Who.PREVIEW, LetterAccess.What.PDF, reviewer.pk),
+    ]
+    # A sample preview is no one's letter: nothing more is recorded.
+    client.get(frame_url, {"source": "sample"})
+    client.get(pdf_url, {"source": "sample"})
+    assert letter.accesses.count() == 2

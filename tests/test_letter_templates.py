@@ -5,10 +5,13 @@ to a case most specific first, and rendered with autoescaping."""
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from appeals.letters.defaults import default_body
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.models import DenialType, LetterTemplate, Payer, PlanType
@@ -55,7 +58,7 @@ def test_every_demo_denial_type_has_both_voices_and_each_renders_for_every_plan_
         ("{% for row in criteria %}{{ row.requirment }}{% endfor %}", "Unknown variable: row.requirment"),
         ("{% if %}", "Template syntax error"),
         ("{% include 'base.html' %}", "cannot include other templates"),
-        ("{% load static %}", "Template syntax error"),
+        ("{% load static %}", "cannot include other templates or load tags ({% load %} on line 1)"),
         ("{{ patient.patient_name|nosuchfilter }}", "Invalid filter"),
     ],
 )
@@ -67,6 +70,94 @@ def test_admin_refuses_a_template_that_fails_with_the_reason(staff_client, body,
     assert reason in html.unescape(response.content.decode())
     template.refresh_from_db()
     assert template.body != body
+
+
+# Tags and filters that print text unescaped or show the context, and loops that never end.
+NESTED_LOOPS = "".join("{% for c" + str(i) + " in patient.patient_name %}" for i in range(6)) + "." + "{% endfor %}" * 6
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (
+            "{% autoescape off %}{{ patient.patient_name }}{% endautoescape %}",
+            "the tag {% autoescape %} on line 1 is not allowed",
+        ),
+        ("{{ patient.patient_name|safe }}", "Invalid filter |safe: not allowed"),
+        ("{% for name in evidence.compendia|safeseq %}{{ name }}{% endfor %}", "Invalid filter |safeseq: not allowed"),
+        ("{% filter safe %}{{ patient.patient_name }}{% endfilter %}", "the tag {% filter %} on line 1 is not allowed"),
+        ("<p>\n{% debug %}</p>", "the tag {% debug %} on line 2 is not allowed"),
+        ("{{ patient.patient_name|ljust:'90000000' }}", "Invalid filter |ljust: not allowed"),
+    ],
+)
+def test_tags_and_filters_that_bypass_escaping_are_refused_on_every_path(staff_client, body, named):
+    template = LetterTemplate.objects.filter(voice="prescriber").first()
+    response = staff_client.post(
+        reverse("admin:appeals_lettertemplate_change", args=[template.pk]), form_data(template, body=body)
+    )
+    shown = html.unescape(response.content.decode())
+    field_errors = re.search(r'<ul class="errorlist" id="id_body_error">(.*?)</ul>', shown, re.S).group(1)
+    assert response.status_code == 200 and field_errors.count(named) == 1  # said once, at the body
+    template.refresh_from_db()
+    assert template.body != body
+    # The model refuses it outside admin too, and the engine will not render it if it was stored anyway.
+    template.body = body
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        template.full_clean()
+    with pytest.raises(LetterTemplateError, match=re.escape(named)):
+        render_letter(body, sample_context(template.denial_type, None))
+
+
+def test_the_shipped_templates_use_only_allowed_tags_and_filters(demo_catalog):
+    for voice in LetterTemplate.Voice.values:
+        template = LetterTemplate(name="x", denial_type=DenialType.objects.first(), voice=voice, body=default_body(voice))
+        template.full_clean()
+
+
+def test_a_template_that_loops_too_long_is_refused_at_save_and_stopped_at_render(staff_client):
+    template = LetterTemplate.objects.filter(voice="prescriber").first()
+    url = reverse("admin:appeals_lettertemplate_change", args=[template.pk])
+    response = staff_client.post(url, form_data(template, body=NESTED_LOOPS))
+    assert response.status_code == 200 and "This template does too much work" in html.unescape(response.content.decode())
+    template.refresh_from_db()
+    assert template.body != NESTED_LOOPS
+    with pytest.raises(LetterTemplateError, match="too much work"):
+        render_letter(NESTED_LOOPS, sample_context(template.denial_type, None))
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("{% for c in notes %}{{ notes }}{% endfor %}", "prints more than 2,000,000 characters"),
+        ("{% for c in notes %}" + "x" * 1100 + "{% endfor %}", "prints more than 2,000,000 characters"),
+        ("{{ notes|join:separator }}", "longer than 100,000 characters"),
+    ],
+)
+def test_a_render_that_prints_or_builds_too_much_is_stopped(body, reason):
+    with pytest.raises(LetterTemplateError, match=reason):
+        render_letter(body, {"notes": "n" * 2000, "separator": "s" * 60})
+
+
+def test_an_oversized_join_is_refused_before_it_is_built():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(LetterTemplateError, match="longer than 100,000 characters"):
+            render_letter("{{ notes|join:separator }}", {"notes": "n" * 2000, "separator": "s" * 50_000})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # the joined text would be some 100 MB
+
+
+def test_the_render_budget_has_a_deadline_too(monkeypatch):
+    from appeals.letters import library
+
+    ticks = iter(range(0, 1000, 3))  # each look at the clock is three seconds later
+    monkeypatch.setattr(library, "monotonic", lambda: next(ticks))
+    with pytest.raises(LetterTemplateError, match="longer than 2 seconds"):
+        render_letter("{% for c in name %}{{ c }}{% endfor %}", {"name": "abc"})
 
 
 def test_a_template_narrowed_to_a_plan_type_is_checked_only_against_it(staff_client):

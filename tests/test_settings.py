@@ -96,6 +96,8 @@ def test_malformed_values_name_their_variable():
         ({"CELERY_BROKER_URL": "sqlite:///x.sqlite3"}, {}, "CELERY_BROKER_URL is not set to Redis"),
         ({"CACHE_URL": "locmem://"}, {}, "CACHE_URL is not set to Redis"),
         ({"STRIPE_SECRET_KEY": "pk_live_publishable"}, {}, "STRIPE_SECRET_KEY is not set"),
+        ({"STRIPE_SECRET_KEY": "sk_test_" + "a" * 24}, {}, "STRIPE_SECRET_KEY is a test-mode key"),
+        ({"STRIPE_SECRET_KEY": "rk_test_" + "a" * 24}, {}, "STRIPE_SECRET_KEY is a test-mode key"),
         ({"STRIPE_WEBHOOK_SECRET": "secret"}, {}, "STRIPE_WEBHOOK_SECRET is not set"),
         ({"STRIPE_API_BASE": "http://127.0.0.1:12111"}, {}, "STRIPE_API_BASE must be an https://"),
         ({"EMAIL_HOST": ""}, {}, "EMAIL_HOST is not set"),

@@ -156,6 +156,42 @@ def test_a_forged_or_unsigned_event_is_refused_with_400_and_changes_nothing(clie
     assert state(open_order) == before and before[0] == Order.Status.PENDING
 
 
+@pytest.mark.parametrize("payload", ["[]", '"x"', "1", "null", "true", "[{}]"])
+def test_a_signed_body_that_is_not_a_json_object_is_a_400(client, open_order, fake_stripe, payload):
+    before = state(open_order)
+    headers = {"HTTP_STRIPE_SIGNATURE": sign(payload, "whsec_test_denialhelp_webhook")}
+    response = client.post("/stripe/webhook/", data=payload, content_type="application/json", **headers)
+    assert response.status_code == 400
+    assert state(open_order) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "livemode"),
+    [("sk_test_x", True), ("rk_test_x", True), ("sk_live_x", False), ("rk_live_x", False), ("sk_test_x", None)],
+)
+def test_an_event_of_the_other_mode_than_the_key_is_refused_and_records_nothing(
+    client, open_order, fake_stripe, settings, key, livemode
+):
+    settings.STRIPE_SECRET_KEY = key
+    fake_stripe.complete(open_order.stripe_session_id)
+    event = fake_stripe.event("checkout.session.completed", open_order.stripe_session_id)
+    event["livemode"] = livemode
+    if livemode is None:
+        del event["livemode"]
+    before = state(open_order)
+    assert deliver(client, event).status_code == 400
+    assert state(open_order) == before and not ProcessedEvent.objects.exists()
+
+
+@pytest.mark.parametrize(("key", "livemode"), [("sk_live_x", True), ("rk_live_x", True), ("rk_test_x", False)])
+def test_an_event_of_the_keys_mode_is_handled(client, open_order, fake_stripe, settings, key, livemode):
+    settings.STRIPE_SECRET_KEY = key
+    fake_stripe.complete(open_order.stripe_session_id)
+    event = fake_stripe.event("checkout.session.completed", open_order.stripe_session_id)
+    event["livemode"] = livemode
+    assert deliver(client, event).json() == {"result": "paid"}
+
+
 def test_the_webhook_takes_only_post_and_needs_no_csrf_token(open_order, fake_stripe):
     strict = Client(enforce_csrf_checks=True)
     assert strict.get("/stripe/webhook/").status_code == 405

@@ -469,6 +469,21 @@ def test_finish_later_emails_the_link_without_patient_details(client, demo_catal
     assert "We sent the link" in text(client.get(case_url + "later/"))
 
 
+def test_no_email_address_travels_in_the_messages_cookie(client, demo_catalog, rf):
+    """Messages are kept in a cookie, which is signed but readable: the
+    confirmation that the link was sent does not repeat the address."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    case_url = open_case(client)
+    response = client.post(case_url + "later/", {"email": "maria.private@example.org"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+    cookie = response.cookies["messages"].value
+    shown = [str(message) for message in CookieStorage(rf.get("/"))._decode(cookie)]
+    assert shown == ["We sent the link to the email address you gave."]
+    assert "maria.private" not in cookie and "example.org" not in " ".join(shown)
+    assert "We sent the link" in text(client.get(case_url + "later/"))
+
+
 def test_resume_emails_are_limited_and_bad_addresses_refused(client, demo_catalog):
     case_url = open_case(client)
     response = client.post(case_url + "later/", {"email": "not-an-address"})
@@ -515,3 +530,28 @@ def test_start_offers_type_ahead_without_javascript(client, demo_catalog):
     response = client.post("/start/", {"drug": "Aspirinex", "payer": "Cigna", "denial": "step-therapy"})
     assert "We could not find the drug “Aspirinex”" in text(response)
     assert response.context["form"]["drug"].value() == "Aspirinex"
+
+
+# --- Catalog text on the wizard's pages ----------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=x onerror=alert(2)>"
+
+
+def test_staff_and_feed_text_in_help_texts_is_escaped(client, demo_catalog):
+    """Help texts are printed as HTML: a drug's dosing and billing unit (staff)
+    and a criterion's evidence (the criteria feed) must arrive as text."""
+    from appeals.models import Drug
+
+    Drug.objects.filter(slug="anifrolumab").update(typical_dose=f"300 mg {SCRIPT}", hcpcs_unit=IMAGE)
+    Criterion.objects.update(evidence=f"Clinic note {SCRIPT} {IMAGE}")
+    case_url = open_case(client, drug="anifrolumab", payer="cigna", denial="step-therapy")
+    walk(client, case_url, stop_before="drug")
+    drug_page = client.get(case_url + "drug/").content.decode()
+    walk(client, case_url, stop_before="criteria")
+    criteria_page = client.get(case_url + "criteria/").content.decode()
+    assert "Label dosing: 300 mg &lt;script&gt;alert(1)&lt;/script&gt;" in drug_page
+    assert "(one unit = &lt;img src=x onerror=alert(2)&gt;)" in drug_page
+    assert "Usually: Clinic note &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;" in criteria_page
+    for page in (drug_page, criteria_page):
+        assert SCRIPT not in page and IMAGE not in page

@@ -1,6 +1,12 @@
 """Staff preview of a letter template: the packet for a sample case or a real
 case of the template's denial type, as HTML or as the PDF.
 
+Anyone who may view letter templates may preview them with a sample case.  A
+real case is patient data: it is offered only to staff with the
+``appeals.preview_real_case`` permission, only once paid for (so it has a
+letter, whose access log records every preview with the staff user) and
+never after its data was purged.
+
 Only a case's primary key travels in the URL; what the preview shows comes
 from the case's encrypted answers, and nothing of it is logged.
 """
@@ -23,7 +29,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from appeals.letters.engine import LetterTemplateError
 from appeals.letters.packet import Packet, case_packet, packet_from_context
 from appeals.letters.samples import sample_context
-from appeals.models import Case, LetterTemplate, PlanType
+from appeals.models import Case, Letter, LetterAccess, LetterTemplate, Order, PlanType
 from appeals.pdf import html_to_pdf
 
 logger = logging.getLogger(__name__)
@@ -31,10 +37,25 @@ logger = logging.getLogger(__name__)
 SAMPLE = "sample"
 CASE_CHOICES_SHOWN = 50
 FORM_ID = "letter-preview"
+REAL_CASE_PERMISSION = "appeals.preview_real_case"
+
+
+def may_preview_real_cases(user) -> bool:
+    return user.has_perm(REAL_CASE_PERMISSION)
 
 
 def preview_cases(template: LetterTemplate):
-    cases = Case.objects.filter(denial_type=template.denial_type).select_related("drug", "payer")
+    """The paid, unpurged cases of the template's denial type (and payer), newest first."""
+    cases = (
+        Case.objects.filter(
+            denial_type=template.denial_type,
+            purged_at__isnull=True,
+            orders__status=Order.Status.PAID,
+            orders__letter__isnull=False,
+        )
+        .distinct()
+        .select_related("drug", "payer")
+    )
     if template.payer_id:
         cases = cases.filter(payer_id=template.payer_id)
     return cases.order_by("-created_at")[:CASE_CHOICES_SHOWN]
@@ -54,15 +75,23 @@ class PreviewForm(forms.Form):
         empty_label="The case's own (a sample: the template's or the first it covers)",
     )
 
-    def __init__(self, template: LetterTemplate, *args, attrs: dict | None = None, **kwargs):
+    def __init__(self, template: LetterTemplate, *args, real_cases: bool = False, attrs: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
-        self.cases = {str(case.pk): case for case in preview_cases(template)}
+        self.cases = {str(case.pk): case for case in preview_cases(template)} if real_cases else {}
         self.fields["source"].choices = [(SAMPLE, "A sample case (made up)")] + [
             (pk, case_label(case)) for pk, case in self.cases.items()
         ]
         for field in self.fields.values():
             field.widget.attrs.update(attrs or {})
+
+    def chosen_letter(self) -> Letter | None:
+        """The paid letter of the chosen real case (what a preview is recorded
+        against), or None for a sample."""
+        source = self.cleaned_data["source"]
+        if source == SAMPLE:
+            return None
+        return Letter.objects.filter(case=self.cases[source], order__status=Order.Status.PAID).order_by("-created_at").first()
 
     def packet(self) -> Packet:
         """Raises LetterTemplateError when the template cannot render the chosen case."""
@@ -136,7 +165,10 @@ def _chosen_packet(model_admin, request: HttpRequest, object_id: str) -> tuple[L
     """The template, the preview form, and the packet for the chosen case, or
     the reason there is none ("" when the form itself is invalid)."""
     template = _template_for(model_admin, request, object_id)
-    form = PreviewForm(template, request.GET or {"source": SAMPLE})
+    real_cases = may_preview_real_cases(request.user)
+    if request.GET.get("source", SAMPLE) != SAMPLE and not real_cases:
+        raise PermissionDenied
+    form = PreviewForm(template, request.GET or {"source": SAMPLE}, real_cases=real_cases)
     if not form.is_valid():
         return template, form, None, ""
     try:
@@ -148,7 +180,17 @@ def _chosen_packet(model_admin, request: HttpRequest, object_id: str) -> tuple[L
 CHOOSE_A_CASE = "Choose a case from the list."
 
 
+def record_real_case_view(request: HttpRequest, form: PreviewForm, what: str) -> None:
+    """A real case's packet is about to be shown: its letter's access log
+    records it with the staff user, before any of it leaves the server."""
+    letter = form.chosen_letter()
+    if letter is not None:
+        LetterAccess.record(letter, LetterAccess.Who.PREVIEW, what, user=request.user)
+
+
 def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
+    """The form and a frame around the packet.  The packet itself is served by
+    the frame view, which is what records a real case's preview."""
     template, form, packet, error = _chosen_packet(model_admin, request, object_id)
     if packet is None and not error:
         return _page(model_admin, request, template, form, error=CHOOSE_A_CASE, status=400)
@@ -160,10 +202,11 @@ def preview_html_view(model_admin, request: HttpRequest, object_id: str) -> Http
 def preview_frame_view(model_admin, request: HttpRequest, object_id: str) -> HttpResponse:
     """The packet's HTML alone, for the preview page's frame: the one page that
     may be framed, and only by this site."""
-    _, _, packet, error = _chosen_packet(model_admin, request, object_id)
+    _, form, packet, error = _chosen_packet(model_admin, request, object_id)
     if packet is None:
         reason = f"This template cannot render the chosen case: {error}" if error else CHOOSE_A_CASE
         return HttpResponse(reason, status=422 if error else 400, content_type="text/plain")
+    record_real_case_view(request, form, LetterAccess.What.PAGE)
     response = HttpResponse(packet.html)
     response["Cache-Control"] = "no-store"
     return response
@@ -174,6 +217,7 @@ def preview_pdf_view(model_admin, request: HttpRequest, object_id: str) -> HttpR
     if packet is None:
         return _page(model_admin, request, template, form, error=error or CHOOSE_A_CASE, status=422 if error else 400)
     pdf = html_to_pdf(packet.html)
+    record_real_case_view(request, form, LetterAccess.What.PDF)
     response = HttpResponse(pdf.data, content_type="application/pdf")
     # A name without patient data: browsers and download folders keep it.
     response["Content-Disposition"] = f'inline; filename="letter-template-{template.pk}-preview.pdf"'

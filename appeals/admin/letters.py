@@ -12,13 +12,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from appeals.admin.letter_preview import (
     FORM_ID,
     PreviewForm,
+    may_preview_real_cases,
     preview_frame_view,
     preview_html_view,
     preview_links,
     preview_pdf_view,
 )
 from appeals.admin.readonly import ReadOnlyAdmin
-from appeals.letters.engine import LetterTemplateError, render_letter
+from appeals.letters.engine import LetterTemplateError, compile_letter, render_letter
 from appeals.letters.samples import sample_context
 from appeals.letters.variables import variables_help
 from appeals.models import DenialType, Letter, LetterAccess, LetterShare, LetterTemplate, PlanType
@@ -40,11 +41,16 @@ class LetterTemplateForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 120, "style": "font-family: monospace"})}
 
     def clean(self) -> dict:
-        """Render against a sample case of every plan type the template covers; refuse it with the reason if any fails."""
+        """Render against a sample case of every plan type the template covers (each
+        render held to the engine's work budget); refuse it with the reason if any fails."""
         data = super().clean()
         body, denial_type = data.get("body"), data.get("denial_type")
         if not body or denial_type is None:
             return data
+        try:
+            compile_letter(body)
+        except LetterTemplateError:
+            return data  # the model's clean() says why, once
         for plan_type in covered_plan_types(data.get("plan_type"), data.get("payer")):
             try:
                 render_letter(body, sample_context(denial_type, plan_type, data.get("payer")))
@@ -63,6 +69,12 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
     search_fields = ("name",)
     readonly_fields = ("case_preview", "sample_preview")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The list of real cases only for staff allowed to preview them.
+        if may_preview_real_cases(request.user):
+            return self.readonly_fields
+        return ("sample_case_preview", "sample_preview")
+
     def get_urls(self):
         def view(function):
             return self.admin_site.admin_view(lambda request, object_id: function(self, request, object_id))
@@ -75,27 +87,17 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Preview with a case")
     def case_preview(self, obj: LetterTemplate) -> str:
-        if obj is None or obj.pk is None:
-            return "Save the template to preview it with a sample or a real case."
-        form = PreviewForm(obj, attrs={"form": FORM_ID})
-        links = preview_links(obj)
-        return format_html(
-            "<div>{} {} "
-            '<button type="submit" form="{}" formaction="{}" formtarget="_blank">Show the packet</button> '
-            '<button type="submit" form="{}" formaction="{}" formtarget="_blank">Open the PDF</button></div>'
-            "<p class='help'>Renders the saved template. Real cases are listed by number only.</p>",
-            form["source"],
-            form["plan_type"],
-            FORM_ID,
-            links["html"],
-            FORM_ID,
-            links["pdf"],
-        )
+        return preview_choice(obj, real_cases=True)
+
+    @admin.display(description="Preview with a case")
+    def sample_case_preview(self, obj: LetterTemplate) -> str:
+        return preview_choice(obj, real_cases=False)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         denial_type = obj.denial_type if obj else DenialType.objects.first()
-        if denial_type is not None:
+        # A view-only user's form has no body field: every field is read-only.
+        if denial_type is not None and "body" in form.base_fields:
             form.base_fields["body"].help_text = variables_help(sample_context(denial_type, None))
         return form
 
@@ -110,6 +112,31 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
             return format_html("<p class='errornote'>{}</p>", str(exc))
         # Staff-written markup over autoescaped sample data: shown as the letter will look.
         return mark_safe(f"<div class='letter-sample-preview'>{html}</div>")
+
+
+def preview_choice(obj: LetterTemplate | None, *, real_cases: bool) -> str:
+    if obj is None or obj.pk is None:
+        return "Save the template to preview it with a sample or a real case."
+    form = PreviewForm(obj, attrs={"form": FORM_ID}, real_cases=real_cases)
+    links = preview_links(obj)
+    note = (
+        "Real cases (paid ones only) are listed by number; each preview is recorded in the letter's access log."
+        if real_cases
+        else "Previewing real cases needs the permission to do so."
+    )
+    return format_html(
+        "<div>{} {} "
+        '<button type="submit" form="{}" formaction="{}" formtarget="_blank">Show the packet</button> '
+        '<button type="submit" form="{}" formaction="{}" formtarget="_blank">Open the PDF</button></div>'
+        "<p class='help'>Renders the saved template. {}</p>",
+        form["source"],
+        form["plan_type"],
+        FORM_ID,
+        links["html"],
+        FORM_ID,
+        links["pdf"],
+        note,
+    )
 
 
 class ReadOnlyInline(admin.TabularInline):

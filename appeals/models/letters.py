@@ -20,6 +20,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
@@ -69,9 +70,27 @@ class LetterTemplate(models.Model):
 
     class Meta:
         ordering = ["denial_type", "voice", "name"]
+        permissions = [
+            # Viewing templates is not enough to read a real patient's letter:
+            # previewing one with a paid case needs this too, and is recorded.
+            ("preview_real_case", "Can preview a letter template with a real paid case"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a body that does not compile: a syntax error, or a tag or
+        filter letter templates may not use (``appeals.letters.library``).
+        Every save through a form checks this; the engine refuses the same
+        body at render time, whichever way it was stored."""
+        from appeals.letters.engine import LetterTemplateError, compile_letter
+
+        if self.body:
+            try:
+                compile_letter(self.body)
+            except LetterTemplateError as exc:
+                raise ValidationError({"body": str(exc)}) from exc
 
     @property
     def specificity(self) -> int:
@@ -304,12 +323,13 @@ def send_render_task(letter_id: int) -> bool:
 class LetterAccess(models.Model):
     """Every time a letter or its files are opened: by the person who ordered it
     (through the status link), by an office (through a share link) or by
-    staff (in admin).  Kept without patient data, for as long as the letter."""
+    staff (in admin, or previewing a letter template with the letter's case).  Kept without patient data, for as long as the letter."""
 
     class Who(models.TextChoices):
         OWNER = "owner", "Status link"
         SHARE = "share", "Share link"
         STAFF = "staff", "Staff"
+        PREVIEW = "preview", "Staff template preview"
 
     class What(models.TextChoices):
         PAGE = "page", "Opened the page"

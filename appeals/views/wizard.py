@@ -242,7 +242,8 @@ def case_later(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             if _resume_email_allowed(found):
                 _send_resume_email(form.cleaned_data["email"], link, found)
-                messages.success(request, f"We sent the link to {form.cleaned_data['email']}.")
+                # Not the address: messages travel in a cookie, signed but readable.
+                messages.success(request, "We sent the link to the email address you gave.")
                 return redirect("case_later", token=token)
             form.add_error(None, "We have sent this link several times in the last hour; please wait before asking again.")
     else:

@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
@@ -243,9 +244,10 @@ class DiagnosisForm(forms.Form):
         if asks_activity:
             self.fields["severity"].required = True
             example = ACTIVITY_EXAMPLES.get(specialty, "the score the specialist uses")
-            self.fields[
-                "activity_measure"
-            ].help_text = f"The score the plan's criteria name ({example}). Leave the three empty if none was recorded."
+            # Help texts are printed as HTML (crispy's |safe): catalog text goes in escaped.
+            self.fields["activity_measure"].help_text = format_html(
+                "The score the plan's criteria name ({}). Leave the three empty if none was recorded.", example
+            )
         else:
             for name in ("severity", "activity_measure", "activity_score", "activity_measured_on"):
                 del self.fields[name]
@@ -343,12 +345,15 @@ class RequestedDrugForm(forms.Form):
         else:
             del self.fields["product"]
             self.fields["route"].initial = drug.route
+        # Help texts are printed as HTML (crispy's |safe): staff-written catalog text goes in escaped.
         if drug.hcpcs_code:
-            self.fields[
-                "quantity"
-            ].help_text = f"As on the prescription, or billing units of {drug.hcpcs_code} (one unit = {drug.hcpcs_unit or 'see the claim'})."
+            self.fields["quantity"].help_text = format_html(
+                "As on the prescription, or billing units of {} (one unit = {}).",
+                drug.hcpcs_code,
+                drug.hcpcs_unit or "see the claim",
+            )
         if drug.typical_dose:
-            self.fields["dose"].help_text = f"Label dosing: {drug.typical_dose}"
+            self.fields["dose"].help_text = format_html("Label dosing: {}", drug.typical_dose)
         if "dose_and_quantity" not in sections:
             del self.fields["quantity_limit"], self.fields["quantity_reason"]
         if "site_of_care" not in sections:
@@ -443,7 +448,8 @@ class CriteriaForm(forms.Form):
             )
             fields[f"{key}__evidence"] = forms.CharField(
                 max_length=200, required=False, label="Which document shows it",
-                help_text=f"Usually: {criterion.evidence}"[:300],
+                # Feed text, printed as HTML by crispy (|safe): cut, then escaped.
+                help_text=format_html("Usually: {}", criterion.evidence[: 300 - len("Usually: ")]),
             )  # fmt: skip
             fields[f"{key}__evidence_date"] = _date_field("Date of that document", required=False)
             fields[f"{key}__ground"] = forms.ChoiceField(choices=ground_choices, required=False, label="Exception ground")
