@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0014_lost_renders'),
+        ('appeals', '0016_promo_redemptions'),
     ]
 
     operations = [
