@@ -5,13 +5,17 @@ Tests that need a real service (a broker, a Celery worker, Chromium) call
 with the reason, but under CI (CI=true) the same condition fails the test, so
 a CI run can never pass by skipping what it is there to check.
 
-A WeasyPrint "Failed to load …" record (a stylesheet
+``FREEZE_TIME_AT=2027-03-14T04:30:00Z`` runs the whole session at that moment
+(the clock then ticks on from it), to show no test depends on the day it is
+run; tests with real worker processes or Chromium, which cannot be moved in
+time, are skipped then.  A WeasyPrint "Failed to load …" record (a stylesheet
 or image the packet links that the fetcher refused or could not find) fails
 the test that caused it, in this process or in a worker's log.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import shutil
@@ -25,6 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 
@@ -33,8 +38,51 @@ from denialhelp.celery import app as celery_app
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+FREEZE_TIME_AT = os.environ.get("FREEZE_TIME_AT", "")
 # What WeasyPrint logs when a stylesheet, image or font a page links cannot be loaded.
 WEASYPRINT_LOAD_FAILURE = "Failed to load"
+
+
+def frozen_moment(value: str) -> datetime.datetime:
+    """FREEZE_TIME_AT as an aware datetime (ISO 8601 with Z or an offset)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"FREEZE_TIME_AT={value!r} is not an ISO 8601 time, e.g. 2027-03-14T04:30:00Z") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"FREEZE_TIME_AT={value!r} needs a time zone (Z or +HH:MM): which moment is meant?")
+    return moment
+
+
+_traveller = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    if FREEZE_TIME_AT:
+        # From before collection, so that even dates computed at import are the frozen day's.
+        traveller = time_machine.travel(frozen_moment(FREEZE_TIME_AT), tick=True)
+        traveller.start()
+        config.stash[_traveller] = traveller
+
+
+def pytest_unconfigure(config):
+    if _traveller in config.stash:
+        config.stash[_traveller].stop()
+
+
+def pytest_report_header(config):
+    if FREEZE_TIME_AT:
+        return f"time travelled to {FREEZE_TIME_AT} (ticking); pipeline and browser tests skipped"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not FREEZE_TIME_AT:
+        return
+    skip = pytest.mark.skip(reason="worker processes and Chromium run on the real clock, not FREEZE_TIME_AT")
+    for item in items:
+        if item.get_closest_marker("pipeline") or item.get_closest_marker("browser"):
+            item.add_marker(skip)
 
 
 class WeasyPrintLoadFailures(logging.Handler):
