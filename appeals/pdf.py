@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -28,6 +30,23 @@ class ForbiddenResource(ValueError):
     pass
 
 
+def static_file_bytes(relative: str) -> bytes | None:
+    """The bytes the site serves at STATIC_URL + relative, or None.
+
+    In production `{% static %}` links the hashed names collectstatic wrote
+    (packet.<hash>.css), which only the static files storage knows, so it is
+    asked first; the finders serve the plain names of a developer machine,
+    where nothing was collected."""
+    try:
+        if staticfiles_storage.exists(relative):
+            with staticfiles_storage.open(relative) as handle:
+                return handle.read()
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        return None
+    return Path(found).read_bytes() if found else None
+
+
 class StaticFilesOnly(URLFetcher):
     """Serves /static/… from the app's own static files and refuses every
     other URL (file:, http:, another host), so a packet can neither read the
@@ -39,14 +58,14 @@ class StaticFilesOnly(URLFetcher):
         if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(settings.STATIC_URL):
             raise ForbiddenResource(f"not one of the app's static files: {url[:80]}")
         relative = unquote(parts.path[len(settings.STATIC_URL) :])
-        if ".." in relative.split("/"):
-            raise ForbiddenResource("a static path may not go up")
-        found = finders.find(relative)
-        if not found:
+        segments = relative.split("/")
+        if ".." in segments or "" in segments or "\\" in relative or "\x00" in relative:
+            raise ForbiddenResource("a static path may not go up, start at the root or be empty")
+        body = static_file_bytes(relative)
+        if body is None:
             raise ForbiddenResource(f"no such static file: {relative[:80]}")
-        path = Path(found)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+        content_type = mimetypes.guess_type(segments[-1])[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
 def html_to_pdf(html: str) -> Pdf:

@@ -4,10 +4,19 @@ Tests that need a real service (a broker, a Celery worker, Chromium) call
 ``need(...)``: on a developer machine without the service they are skipped
 with the reason, but under CI (CI=true) the same condition fails the test, so
 a CI run can never pass by skipping what it is there to check.
+
+``FREEZE_TIME_AT=2027-03-14T04:30:00Z`` runs the whole session at that moment
+(the clock then ticks on from it), to show no test depends on the day it is
+run; tests with real worker processes or Chromium, which cannot be moved in
+time, are skipped then.  A WeasyPrint "Failed to load …" record (a stylesheet
+or image the packet links that the fetcher refused or could not find) fails
+the test that caused it, in this process or in a worker's log.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
 import os
 import shutil
 import signal
@@ -20,6 +29,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
 
@@ -28,6 +38,95 @@ from denialhelp.celery import app as celery_app
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 UNDER_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+FREEZE_TIME_AT = os.environ.get("FREEZE_TIME_AT", "")
+# What WeasyPrint logs when a stylesheet, image or font a page links cannot be loaded.
+WEASYPRINT_LOAD_FAILURE = "Failed to load"
+
+
+def frozen_moment(value: str) -> datetime.datetime:
+    """FREEZE_TIME_AT as an aware datetime (ISO 8601 with Z or an offset)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"FREEZE_TIME_AT={value!r} is not an ISO 8601 time, e.g. 2027-03-14T04:30:00Z") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"FREEZE_TIME_AT={value!r} needs a time zone (Z or +HH:MM): which moment is meant?")
+    return moment
+
+
+_traveller = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    if FREEZE_TIME_AT:
+        # From before collection, so that even dates computed at import are the frozen day's.
+        traveller = time_machine.travel(frozen_moment(FREEZE_TIME_AT), tick=True)
+        traveller.start()
+        config.stash[_traveller] = traveller
+
+
+def pytest_unconfigure(config):
+    if _traveller in config.stash:
+        config.stash[_traveller].stop()
+
+
+def pytest_report_header(config):
+    if FREEZE_TIME_AT:
+        return f"time travelled to {FREEZE_TIME_AT} (ticking); pipeline and browser tests skipped"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not FREEZE_TIME_AT:
+        return
+    skip = pytest.mark.skip(reason="worker processes and Chromium run on the real clock, not FREEZE_TIME_AT")
+    for item in items:
+        if item.get_closest_marker("pipeline") or item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+class WeasyPrintLoadFailures(logging.Handler):
+    """Keeps WeasyPrint's "Failed to load …" records: WeasyPrint renders on
+    without the resource (an unstyled packet, no page numbers), so the log
+    line is the only sign of it."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith(WEASYPRINT_LOAD_FAILURE):
+            self.records.append(record)
+
+
+WEASYPRINT_LOAD_FAILURES = WeasyPrintLoadFailures()
+
+
+def pytest_sessionstart(session):
+    # After Django configured logging, which leaves the weasyprint logger's handlers alone.
+    logging.getLogger("weasyprint").addHandler(WEASYPRINT_LOAD_FAILURES)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    WEASYPRINT_LOAD_FAILURES.records.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    records, WEASYPRINT_LOAD_FAILURES.records = WEASYPRINT_LOAD_FAILURES.records, []
+    if records and not item.get_closest_marker("weasyprint_refusals"):
+        pytest.fail("WeasyPrint could not load what a page links:\n" + "\n".join(r.getMessage()[:300] for r in records))
+    return result
+
+
+def assert_no_weasyprint_load_failures(worker_log: str) -> None:
+    """The same check on a worker process's log."""
+    failures = [line for line in worker_log.splitlines() if WEASYPRINT_LOAD_FAILURE in line]
+    if failures:
+        pytest.fail("WeasyPrint could not load what a page links, in a worker:\n" + "\n".join(f[:300] for f in failures))
 
 
 def need(condition: bool, reason: str) -> None:
@@ -151,6 +250,7 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
         yield worker
     finally:
         stop_process_group(worker.process)
+    assert_no_weasyprint_load_failures(worker.log())
 
 
 @pytest.fixture(scope="session")

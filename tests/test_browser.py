@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from appeals.models import Order
 from tests.conftest import ROOT, wait_for
+from tests.wizard_answers import days_ago
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -113,7 +114,7 @@ def test_a_patient_goes_from_a_landing_page_into_the_wizard(page, live_site, dem
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("The notice date cannot be in the future.")).to_be_visible()
     expect(page.get_by_label("Employer plan, fully insured")).to_be_checked()  # kept after the error
-    page.get_by_label("Date printed on the denial notice").fill("2026-11-02")
+    page.get_by_label("Date printed on the denial notice").fill(days_ago(29))
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", name="Patient", level=1)).to_be_visible()
@@ -139,7 +140,7 @@ def test_the_whole_wizard_on_a_phone_without_javascript(
     page.get_by_role("button", name="Start").click()
 
     page.get_by_label("Employer plan, self-funded").check()
-    page.get_by_label("Date printed on the denial notice").fill("2026-11-02")
+    page.get_by_label("Date printed on the denial notice").fill(days_ago(29))
     page.get_by_role("button", name="Save and continue").click()
 
     for label, value in {"Patient's full name": "Ana Lucia Ferreira", "Date of birth": "1979-05-30", "Member ID": "CG55001",
@@ -185,7 +186,7 @@ def test_the_whole_wizard_on_a_phone_without_javascript(
     for group in page.locator("fieldset.wizard-item").all():
         group.get_by_label("Yes, the chart shows it").check()
         group.get_by_label("Which document shows it").fill("Rheumatology note")
-        group.get_by_label("Date of that document").fill("2026-10-20")
+        group.get_by_label("Date of that document").fill(days_ago(42))
     _no_sideways_scroll(page)
     screenshot(page, "wizard-criteria-phone")
     page.get_by_role("button", name="Save and continue").click()

@@ -20,8 +20,6 @@ from tests.wizard_answers import PATIENT, PRESCRIBER
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def text(response) -> str:
     return html.unescape(response.content.decode())
@@ -102,8 +100,8 @@ def test_no_code_is_the_list_price_from_pricing():
     [
         (lambda: None, Refusal.UNKNOWN),
         (lambda: promo("SAVE10", active=False), Refusal.INACTIVE),
-        (lambda: promo("SAVE10", valid_from=TODAY + datetime.timedelta(days=1)), Refusal.NOT_YET_VALID),
-        (lambda: promo("SAVE10", valid_until=TODAY - datetime.timedelta(days=1)), Refusal.EXPIRED),
+        (lambda: promo("SAVE10", valid_from=timezone.localdate() + datetime.timedelta(days=1)), Refusal.NOT_YET_VALID),
+        (lambda: promo("SAVE10", valid_until=timezone.localdate() - datetime.timedelta(days=1)), Refusal.EXPIRED),
         (lambda: paid_order("someone-else@example.org", promo("SAVE10", max_redemptions=1)), Refusal.USED_UP),
         (lambda: paid_order("Maria@EXAMPLE.org ", promo("SAVE10", first_letter_only=True)), Refusal.FIRST_LETTER_ONLY),
     ],
@@ -129,7 +127,7 @@ def test_a_refused_code_says_why_and_the_person_goes_on_at_the_list_price(client
 
 
 def test_the_day_a_code_starts_and_its_last_day_both_count():
-    code = promo("EDGE", valid_from=TODAY, valid_until=TODAY)
+    code = promo("EDGE", valid_from=timezone.localdate(), valid_until=timezone.localdate())
     assert quote(Pricing.current(), "edge", "a@example.org").promo == code
 
 

@@ -3,10 +3,9 @@ on every start without touching what staff changed."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from appeals.demo import data
 from appeals.demo.loader import load_demo_catalog
@@ -57,7 +56,7 @@ def test_seed_combinations_are_published_with_criteria(demo_catalog, drug, payer
     assert guide.published and guide.reviewed_by and guide.reviewed_on
     assert guide.title == title
     assert guide.body.count("\n## ") + guide.body.startswith("## ") >= 3
-    assert Criterion.objects.for_combo(guide.drug, guide.payer, guide.denial_type).in_force_on(date.today()).count() >= 3
+    assert Criterion.objects.for_combo(guide.drug, guide.payer, guide.denial_type).in_force_on(timezone.localdate()).count() >= 3
 
 
 def test_every_published_guide_has_criteria_and_every_criterion_a_guide(demo_catalog):

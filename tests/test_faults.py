@@ -24,6 +24,7 @@ from appeals.models import Letter, Order
 from tests.conftest import (
     ROOT,
     WEBHOOK_SECRET,
+    assert_no_weasyprint_load_failures,
     database_url_for_subprocess,
     need,
     start_worker,
@@ -138,6 +139,7 @@ def test_a_payment_that_arrives_while_the_broker_is_down_is_kept_and_rendered_wh
         code, page = get(f"{site}{order.status_path()}")
         assert code == 200 and "Ready." in page
         assert Letter.objects.filter(case=case).count() == 1
+        assert_no_weasyprint_load_failures(worker.log())
     finally:
         for process in (worker.process if worker else None, web, redis):
             if process is not None:

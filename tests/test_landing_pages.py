@@ -14,6 +14,7 @@ import xmlschema
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from appeals.models import Criterion, Drug, Guide, Payer, PlanType, Pricing, PromoCode
 from appeals.views.public import LANDING_QUERIES
@@ -73,7 +74,7 @@ def test_seed_pages_render_every_section(client, demo_catalog, path, title):
     for heading in re.findall(r"^## (.+)$", guide.body, re.M):
         assert f"<h3>{heading}</h3>" in page
     # This combination's criteria in force, with source and effective date.
-    criteria = Criterion.objects.for_combo(guide.drug, guide.payer, guide.denial_type).in_force_on(datetime.date.today())
+    criteria = Criterion.objects.for_combo(guide.drug, guide.payer, guide.denial_type).in_force_on(timezone.localdate())
     assert criteria.count() >= 3
     for criterion in criteria:
         assert criterion.requirement in page

@@ -46,7 +46,6 @@ pytestmark = pytest.mark.django_db
 
 NOT_SURE = "not-sure"
 PATIENT_NAME = "Rosalind Achterberg-Nwosu"
-TODAY = timezone.localdate()
 
 
 def combinations() -> list[tuple[str, str, str, str]]:
@@ -101,9 +100,11 @@ def combination_context(
     plan_type = once(("plan", plan_slug), lambda: PlanType.objects.filter(slug=plan_slug).first())
     criteria = once(
         ("criteria", drug_slug, payer_slug, denial_slug),
-        lambda: list(Criterion.objects.for_combo(drug, payer, denial_type).in_force_on(TODAY).order_by("position", "key")),
+        lambda: list(
+            Criterion.objects.for_combo(drug, payer, denial_type).in_force_on(timezone.localdate()).order_by("position", "key")
+        ),
     )
-    answers = sample_answers(plan_type, TODAY)
+    answers = sample_answers(plan_type, timezone.localdate())
     answers["patient"]["patient_name"] = PATIENT_NAME
     answers["prescriber"] = {**answers["prescriber"], **PRESCRIBER, "address_line2": "", "email": ""}
     answers["drug"]["product"] = drug.slug if not drug.is_class else once(("member", drug_slug), drug.members.first).slug
@@ -117,7 +118,7 @@ def combination_context(
     def deadlines_and_citation():
         # The deadlines the case itself would show, "not sure" included: an unsaved case is enough.
         case = Case(drug=drug, payer=payer, denial_type=denial_type, answers_encrypted=json.dumps(answers))
-        deadlines, plan_name = case_deadlines(case, TODAY)
+        deadlines, plan_name = case_deadlines(case, timezone.localdate())
         return deadlines, AppealDeadlineRule.objects.get(plan_type__name=plan_name, step="file_appeal").citation
 
     deadlines, citation = once(("deadlines", payer_slug, plan_slug), deadlines_and_citation)
@@ -217,7 +218,7 @@ def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, c
     case = Case.objects.by_token(case_url.rstrip("/").rsplit("/", 1)[-1])
     template = general_template("step-therapy", "prescriber")
 
-    packet = case_packet(case, template, today=TODAY)
+    packet = case_packet(case, template, today=timezone.localdate())
     pdf = html_to_pdf(packet.html)
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = pdf_text(reader)
@@ -239,7 +240,7 @@ def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, c
     assert "CLM-2231" in text and "HCPCS J0491" in text and "M32.14" in text
     assert flat(plan_type.governing_law) in text
     assert plan_type.deadline_rules.get(step="file_appeal").citation in text
-    for criterion in Criterion.objects.for_combo(case.drug, case.payer, case.denial_type).in_force_on(TODAY):
+    for criterion in Criterion.objects.for_combo(case.drug, case.payer, case.denial_type).in_force_on(timezone.localdate()):
         assert flat(criterion.requirement) in text
     for right in plan_type.rights():
         assert flat(right["text"]) in text and (not right["citation"] or right["citation"] in text)
@@ -308,6 +309,7 @@ def listening_socket():
     server.close()
 
 
+@pytest.mark.weasyprint_refusals
 def test_the_pdf_reads_neither_server_files_nor_the_network(tmp_path, listening_socket):
     stylesheet = tmp_path / "outside.css"
     stylesheet.write_text('body::after { content: "READ-FROM-DISK"; }')

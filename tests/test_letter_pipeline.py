@@ -13,7 +13,15 @@ from pypdf import PdfReader
 from appeals.demo.loader import load_demo_catalog
 from appeals.models import Letter, LetterTemplate
 from denialhelp.celery import app as celery_app
-from tests.conftest import broker_reachable, need, start_worker, stop_process_group, wait_for, wait_until_ready
+from tests.conftest import (
+    assert_no_weasyprint_load_failures,
+    broker_reachable,
+    need,
+    start_worker,
+    stop_process_group,
+    wait_for,
+    wait_until_ready,
+)
 from tests.test_letter_rendering import finished_case, prescriber_template
 from tests.wizard_answers import PATIENT
 
@@ -71,6 +79,7 @@ def test_a_worker_killed_mid_render_loses_nothing(client, tmp_path):
         assert ready, second.log()
     finally:
         stop_process_group(second.process)
+    assert_no_weasyprint_load_failures(first.log() + second.log())
     letter.refresh_from_db()
     assert letter.attempts >= 2
     reader = PdfReader(io.BytesIO(letter.pdf_bytes()))

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from appeals.models import Case, Letter, LetterShare, Order
 from appeals.retention import purge_due, purge_on
@@ -34,7 +35,7 @@ def test_a_delivered_case_is_kept_until_the_retention_period_ends(client, paid_l
     expected = letter.ready_at + datetime.timedelta(days=90)
     assert purge_on(paid_letter.case) == expected
     page = client.get(paid_letter.status_path()).content.decode()
-    assert f"these files on <strong>{expected:%B} {expected.day}, {expected.year}</strong>" in page
+    assert f"these files on <strong>{date_format(timezone.localtime(expected), 'F j, Y')}</strong>" in page
     age_delivery(paid_letter, 89)
     assert purge_due().cases == 0
     assert Case.objects.get(pk=paid_letter.case_id).answers["patient"]["patient_name"] == PATIENT["patient_name"]
@@ -112,12 +113,29 @@ def test_the_beat_task_purges_and_is_scheduled(paid_letter, settings):
 
 def test_staff_see_when_each_case_is_purged_without_patient_data(admin_client, paid_letter, settings):
     settings.RETENTION_DAYS = 90
-    expected = paid_letter.letter.ready_at + datetime.timedelta(days=90)
+    expected = date_format(timezone.localtime(paid_letter.letter.ready_at + datetime.timedelta(days=90)), "M j, Y")
     listing = admin_client.get("/admin/appeals/case/").content.decode()
-    assert "Patient data deleted on" in listing and expected.strftime("%b %-d, %Y") in listing
+    assert "Patient data deleted on" in listing and expected in listing
     assert PATIENT["patient_name"] not in listing
     detail = admin_client.get(f"/admin/appeals/case/{paid_letter.case_id}/change/").content.decode()
-    assert expected.strftime("%b %-d, %Y") in detail and PATIENT["patient_name"] not in detail
+    assert expected in detail and PATIENT["patient_name"] not in detail
+
+
+@pytest.mark.parametrize(
+    ("delivered_utc", "shown"),
+    [
+        # 23:30 in New York is already the next day in UTC: the page and admin say the New York day.
+        (datetime.datetime(2027, 3, 14, 3, 30, tzinfo=datetime.UTC), ("June 11, 2027", "Jun 11, 2027")),
+        (datetime.datetime(2027, 3, 14, 16, 0, tzinfo=datetime.UTC), ("June 12, 2027", "Jun 12, 2027")),
+    ],
+)
+def test_the_purge_date_is_the_day_in_new_york(client, admin_client, paid_letter, settings, delivered_utc, shown):
+    settings.RETENTION_DAYS = 90
+    Letter.objects.filter(pk=paid_letter.letter_id).update(ready_at=delivered_utc)
+    page = client.get(paid_letter.status_path()).content.decode()
+    assert f"these files on <strong>{shown[0]}</strong>" in page
+    detail = admin_client.get(f"/admin/appeals/case/{paid_letter.case_id}/change/").content.decode()
+    assert shown[1] in detail
 
 
 def test_a_step_saved_after_the_purge_does_not_write_the_answers_back(client, demo_catalog):

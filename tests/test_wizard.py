@@ -12,12 +12,11 @@ from django.db import connection
 from django.utils import timezone
 
 from appeals.models import Case
-from tests.wizard_answers import PATIENT
+from tests.wizard_answers import PATIENT, days_from_today
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-PLAN = {"plan_type": "employer-fully-insured", "notice_date": (TODAY - datetime.timedelta(days=10)).isoformat()}
+PLAN = {"plan_type": "employer-fully-insured", "notice_date": days_from_today(-10)}
 
 
 def open_case(client, **choice) -> str:
@@ -89,16 +88,16 @@ def test_save_and_go_back_returns_to_the_previous_step(client, demo_catalog):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"notice_date": (TODAY + datetime.timedelta(days=1)).isoformat()}, "notice_date", "cannot be in the future"),
+        ({"notice_date": days_from_today(1)}, "notice_date", "cannot be in the future"),
         ({"notice_date": "1999-12-31"}, "notice_date", "too long ago"),
         ({"notice_date": "2026-02-30"}, "notice_date", "Enter a valid date"),
         (
-            {"notice_received_on": (TODAY - datetime.timedelta(days=20)).isoformat()},
+            {"notice_received_on": days_from_today(-20)},
             "notice_received_on",
             "before the date on it",
         ),
         (
-            {"notice_received_on": (TODAY + datetime.timedelta(days=2)).isoformat()},
+            {"notice_received_on": days_from_today(2)},
             "notice_received_on",
             "cannot be in the future",
         ),
@@ -121,7 +120,7 @@ def test_plan_step_refuses_bad_answers_and_keeps_what_was_typed(client, demo_cat
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"birth_date": (TODAY + datetime.timedelta(days=1)).isoformat()}, "birth_date", "cannot be in the future"),
+        ({"birth_date": days_from_today(1)}, "birth_date", "cannot be in the future"),
         ({"birth_date": "1890-01-01"}, "birth_date", "more than 125 years ago"),
         ({"member_id": ""}, "member_id", "required"),
         ({"member_id": "M" * 41}, "member_id", "at most 40 characters"),

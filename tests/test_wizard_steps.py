@@ -11,7 +11,16 @@ import pytest
 from django.core import mail
 
 from appeals.models import Case, Criterion
-from tests.wizard_answers import PATIENT, PRESCRIBER, TODAY, VALID_NPI, answers_for, days_ago, formset
+from tests.wizard_answers import (
+    PATIENT,
+    PRESCRIBER,
+    VALID_NPI,
+    answers_for,
+    days_ago,
+    days_from_today,
+    formset,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -165,11 +174,11 @@ def test_diagnosis_code_is_normalised_and_stored_with_its_description(client, de
         ({"activity_score": ""}, "activity_score", "together"),
         ({"activity_measure": "", "activity_score": "", "activity_measured_on": "", "severity": ""}, "severity", "required"),
         (
-            {"activity_measured_on": (TODAY + datetime.timedelta(days=3)).isoformat()},
+            {"activity_measured_on": days_from_today(3)},
             "activity_measured_on",
             "cannot be in the future",
         ),
-        ({"diagnosed_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, "diagnosed_on", "cannot be in the future"),
+        ({"diagnosed_on": days_from_today(1)}, "diagnosed_on", "cannot be in the future"),
         ({"activity_measure": "x" * 81}, "activity_measure", "at most 80 characters"),
     ],
 )
@@ -248,11 +257,11 @@ TREATMENT = {
     [
         ({"stopped_on": "2020-12-31"}, "stopped_on", "before the start date"),
         (
-            {"started_on": (TODAY + datetime.timedelta(days=1)).isoformat(), "stopped_on": ""},
+            {"started_on": days_from_today(1), "stopped_on": ""},
             "started_on",
             "cannot be in the future",
         ),
-        ({"stopped_on": (TODAY + datetime.timedelta(days=1)).isoformat()}, "stopped_on", "cannot be in the future"),
+        ({"stopped_on": days_from_today(1)}, "stopped_on", "cannot be in the future"),
         ({"outcome": "felt-fine"}, "outcome", "Select a valid choice"),
         ({"outcome": ""}, "outcome", "required"),
         ({"started_on": "2021-02-30"}, "started_on", "Enter a valid date"),
@@ -353,7 +362,7 @@ def test_criteria_refuse_future_documents_and_foreign_grounds(client, demo_catal
         {
             f"{first}__status": "met",
             f"{first}__evidence": "Lab",
-            f"{first}__evidence_date": (TODAY + datetime.timedelta(days=1)).isoformat(),
+            f"{first}__evidence_date": days_from_today(1),
         }
     )
     data.update({f"{second}__status": "exception", f"{second}__ground": "contraindicated", f"{second}__explanation": "x"})
@@ -377,7 +386,7 @@ def test_a_criterion_added_to_the_feed_later_sends_the_case_back_to_answer_it(cl
     Criterion.objects.create(
         drug=latest.drug, payer=latest.payer, denial_type=latest.denial_type, key="new-requirement", position=9,
         kind="other", requirement="A new requirement", evidence="A note", source_title=latest.source_title,
-        effective_date=TODAY - datetime.timedelta(days=1),
+        effective_date=today() - datetime.timedelta(days=1),
     )  # fmt: skip
     assert client.get(case_url)["Location"] == case_url + "criteria/"
     assert client.get(case_url + "review/")["Location"] == case_url + "criteria/"

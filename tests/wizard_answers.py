@@ -7,7 +7,6 @@ import datetime
 
 from django.utils import timezone
 
-TODAY = timezone.localdate()
 VALID_NPI = "1234567893"  # CMS's worked example: Luhn over 80840 + NPI
 PATIENT = {
     "patient_name": "Maria Quintana-Reyes",
@@ -32,8 +31,33 @@ PRESCRIBER = {
 }
 
 
+def today() -> datetime.date:
+    """Today where the site is (TIME_ZONE), asked when a test needs it: a
+    module-level constant would be yesterday for a test run past midnight."""
+    return timezone.localdate()
+
+
 def days_ago(days: int) -> str:
-    return (TODAY - datetime.timedelta(days=days)).isoformat()
+    return (today() - datetime.timedelta(days=days)).isoformat()
+
+
+class DaysFromToday:
+    """A date relative to the day the form is posted, written as the form
+    expects it (YYYY-MM-DD) only when the test client sends it: parametrized
+    answers are built when tests are collected, which may be another day."""
+
+    def __init__(self, days: int):
+        self.days = days
+
+    def __str__(self) -> str:
+        return (today() + datetime.timedelta(days=self.days)).isoformat()
+
+    def __repr__(self) -> str:
+        return f"today{self.days:+d}d"
+
+
+def days_from_today(days: int) -> DaysFromToday:
+    return DaysFromToday(days)
 
 
 def formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:

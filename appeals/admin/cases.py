@@ -5,6 +5,8 @@ reach a letter's content through its files, and every such access is logged."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.models import Case
@@ -30,4 +32,5 @@ class CaseAdmin(ReadOnlyAdmin):
         if case.purged_at:
             return "Deleted"
         when = purge_on(case)
-        return when.strftime("%b %-d, %Y") if when else "After the letter is delivered"
+        # The day where the site is (TIME_ZONE), as the patient's status page says it, not the UTC day.
+        return date_format(timezone.localtime(when), "M j, Y") if when else "After the letter is delivered"
