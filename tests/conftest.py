@@ -76,12 +76,18 @@ def pytest_report_header(config):
     return None
 
 
+# Fixtures that start a process (a worker, a live server, Chromium) on the real clock.
+REAL_PROCESS_FIXTURES = frozenset({"celery_worker", "live_site", "live_server", "chromium_path"})
+
+
 def pytest_collection_modifyitems(config, items):
     if not FREEZE_TIME_AT:
         return
     skip = pytest.mark.skip(reason="worker processes and Chromium run on the real clock, not FREEZE_TIME_AT")
     for item in items:
-        if item.get_closest_marker("pipeline") or item.get_closest_marker("browser"):
+        # A marker can be forgotten; a fixture that starts a real process cannot hide.
+        uses_a_real_process = REAL_PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("pipeline") or item.get_closest_marker("browser") or uses_a_real_process:
             item.add_marker(skip)
 
 

@@ -62,6 +62,7 @@ def test_the_heartbeat_task_records_the_worker_and_the_time():
     assert WorkerHeartbeat.objects.get().seen_at == NOW + timedelta(seconds=30)  # one row, moved on
 
 
+@pytest.mark.pipeline
 def test_a_running_worker_makes_healthz_ok(client, celery_worker):
     """A real worker records its heartbeat as it starts, and whenever beat
     queues the heartbeat task."""
