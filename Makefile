@@ -18,6 +18,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 # (or by honcho when any one of them exits: see Procfile.dev).
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_diagnosis_codes --if-empty
 	$(BIN)/python manage.py load_demo_catalog
 	@echo ""
 	@echo "  DenialHelp:   http://127.0.0.1:$(PORT)/"
