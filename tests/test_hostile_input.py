@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from appeals.models import Case
 from appeals.wizard.steps import STEPS
-from tests.test_wizard_steps import open_case, walk
+from tests.support.cases import answer_every_step, opened_case
 from tests.wizard_answers import answers_for
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ def step_url(case_url: str, slug: str) -> str:
 @pytest.fixture
 def answered_case(client, demo_catalog):
     """A case with every step answered, so every step can be posted to."""
-    case_url = open_case(client, denial="non-formulary")
-    walk(client, case_url)
+    case, case_url = opened_case(denial="non-formulary")
+    answer_every_step(case)
     return case_url
 
 
