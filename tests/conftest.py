@@ -360,7 +360,7 @@ WEBHOOK_SECRET = "whsec_test_denialhelp_webhook"
 def fake_stripe(settings):
     """The fake Stripe API on a random local port, with the app's Stripe
     settings pointing at it (a test secret key and webhook secret)."""
-    from tests.fake_stripe import FakeStripe
+    from tests.support.fake_stripe import FakeStripe
 
     fake = FakeStripe(api_key=f"sk_test_{uuid.uuid4().hex}").start()
     settings.STRIPE_SECRET_KEY = fake.api_key
@@ -377,7 +377,7 @@ def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbac
     """A case paid on the local payment page, its letter rendered (the task's logic, run here)."""
     from appeals.letters.rendering import render_packet
     from appeals.models import Order
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""
@@ -394,7 +394,7 @@ def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbac
 def open_order(client, demo_catalog, fake_stripe):
     """A $30 order (SEO25) with an open Checkout Session on the fake API."""
     from appeals.models import Order
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     case, case_url = reviewed_case(client)
     pay(client, case_url)

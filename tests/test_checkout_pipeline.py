@@ -12,8 +12,8 @@ import pytest
 from appeals.models import Letter, Order
 from appeals.models.orders import Refusal
 from tests.conftest import wait_for
-from tests.payment_helpers import deliver, pay, reviewed_case, reviewed_case_through_the_wizard
-from tests.wizard_answers import PATIENT
+from tests.support.payment_helpers import deliver, pay, reviewed_case, reviewed_case_through_the_wizard
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.pipeline
 

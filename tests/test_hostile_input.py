@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from appeals.models import Case
 from appeals.wizard.steps import STEPS
 from tests.support.cases import answer_every_step, opened_case
-from tests.wizard_answers import answers_for
+from tests.support.wizard_answers import answers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def test_a_signed_event_of_any_shape_is_never_a_server_error_and_pays_nothing(
 ):
     """Signed with the right secret but malformed: a 2xx (Stripe stops
     retrying) or a 400, never a 5xx, and the order is not paid."""
-    from tests.payment_helpers import deliver
+    from tests.support.payment_helpers import deliver
     from tests.test_stripe_webhook import state
 
     before = state(open_order)

@@ -40,8 +40,8 @@ from appeals.models.orders import quote
 from appeals.pdf import html_to_pdf
 from appeals.wizard.steps import case_deadlines
 from tests.support.cases import answer_every_step, opened_case
+from tests.support.wizard_answers import PATIENT, PRESCRIBER
 from tests.test_wizard_steps import open_case, walk
-from tests.wizard_answers import PATIENT, PRESCRIBER
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from appeals.letters.rendering import render_packet, requeue_stalled
 from appeals.models import Case, Letter, LetterTemplate
 from tests.support.cases import answer_every_step, opened_case
-from tests.wizard_answers import PATIENT
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_weasyprint_failing_fails_the_letter_after_its_retries_alerts_staff_tell
     from appeals.letters import rendering
     from appeals.models import Order
     from appeals.tasks import RENDER_RETRIES, render_letter
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""

@@ -219,7 +219,7 @@ def test_the_most_specific_template_is_preselected_and_the_choice_is_rendered(cl
 
 
 def test_patient_text_is_escaped_in_the_letter(client, demo_catalog):
-    from tests.wizard_answers import PATIENT
+    from tests.support.wizard_answers import PATIENT
 
     case_url = open_case(client)
     walk(client, case_url, stop_before="patient")

@@ -3,7 +3,7 @@
 Walking the wizard over HTTP renders two pages a step; a test of checkout,
 webhooks or letters needs only the case the walk leaves behind.  This module
 stores the same answers the same way: each step's form is filled with the
-answers of tests/wizard_answers.py, validated, and saved with the step's own
+answers of tests/support/wizard_answers.py, validated, and saved with the step's own
 ``answers_from``, exactly what the step's view does on a valid POST.  The
 wizard's own tests still walk it over HTTP.
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 from appeals.models import Case
 from appeals.wizard.forms import StartForm
 from appeals.wizard.steps import first_incomplete
-from tests.wizard_answers import answers_for
+from tests.support.wizard_answers import answers_for
 
 MAX_STEPS = 20
 

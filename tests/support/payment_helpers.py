@@ -7,10 +7,10 @@ import json
 
 from appeals.models import Case, Order
 from tests.conftest import WEBHOOK_SECRET
-from tests.fake_stripe import sign
 from tests.support.cases import answer_every_step, opened_case
+from tests.support.fake_stripe import sign
+from tests.support.wizard_answers import PATIENT
 from tests.test_wizard_steps import open_case, walk
-from tests.wizard_answers import PATIENT
 
 
 def reviewed_case(client, promo: str = "SEO25", **combo) -> tuple[Case, str]:
