@@ -18,6 +18,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 # (or by honcho when any one of them exits: see Procfile.dev).
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_diagnosis_codes --if-empty
 	$(BIN)/python manage.py load_demo_catalog
 	@echo ""
 	@echo "  DenialHelp:   http://127.0.0.1:$(PORT)/"
@@ -27,8 +28,11 @@ run: $(BIN)/.installed
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start --no-prefix -f Procfile.dev --port $(PORT)
 
+# The suite on TEST_PROCESSES processes (pytest-xdist; "auto" is one per core, 0 runs it in
+# this process): each has its own test database, broker files and queue (tests/settings.py).
+TEST_PROCESSES ?= auto
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 # Every benchmark in bench/, then one summary table (see bench/README.md);
 # BENCH_ARGS go to bench/run_all.py (e.g. --landing-sizes 10 or --quick).

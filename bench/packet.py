@@ -106,7 +106,7 @@ def answered_case():
 
     from appeals.demo.loader import load_demo_catalog
     from appeals.models import Case, LetterTemplate
-    from tests.wizard_answers import answers_for
+    from tests.support.wizard_answers import answers_for
 
     setup_test_environment()  # responses carry their form, which answers_for reads
     load_demo_catalog()

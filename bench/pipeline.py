@@ -36,7 +36,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
     sys.path.insert(0, str(ROOT))
-    from tests.fake_stripe import FakeStripe, sign
+    from tests.support.fake_stripe import FakeStripe, sign
 
     fake = FakeStripe(api_key="sk_test_bench").start()
     # Read by the settings at setup (and inherited by the worker, which never calls Stripe).

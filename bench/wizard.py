@@ -26,7 +26,7 @@ def main() -> None:
 
     from appeals.demo.loader import load_demo_catalog
     from appeals.models import DenialType
-    from tests.wizard_answers import answers_for
+    from tests.support.wizard_answers import answers_for
 
     setup_test_environment()  # responses carry their context (the form), as in the tests
     load_demo_catalog()

@@ -15,6 +15,7 @@ the test that caused it, in this process or in a worker's log.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import logging
 import os
@@ -273,11 +274,68 @@ def chromium_path() -> str:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
-@pytest.fixture
-def demo_catalog(db):
-    from appeals.demo.loader import load_demo_catalog
+class _TestDatabase:
+    """What the session's test database holds before any test (set by
+    django_db_setup below), for putting back after a flush."""
 
-    return load_demo_catalog()
+    blocker = None
+    reference_rows = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as migrated, plus the few ICD-10-CM codes tests use
+    (the code set is not loaded by a migration).  Its rows of the appeals
+    app (these codes, the price and SEO25 that migration 0003 seeds) are
+    kept, to be put back after a transactional test flushes the database."""
+    from tests.support.diagnosis_codes import load_test_diagnosis_codes
+    from tests.support.rows import Rows
+
+    with django_db_blocker.unblock():
+        load_test_diagnosis_codes()
+        _TestDatabase.reference_rows = Rows.of_apps("appeals")
+    _TestDatabase.blocker = django_db_blocker
+    yield
+    _TestDatabase.blocker = None
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test in a TransactionTestCase, which
+    empties every table when the test ends."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    # After the fixtures' teardown, so after pytest-django's flush.
+    if _TestDatabase.blocker is not None and _flushes_the_database(item):
+        with _TestDatabase.blocker.unblock():
+            _TestDatabase.reference_rows.insert(ignore_conflicts=True)
+    return result
+
+
+@pytest.fixture(scope="session")
+def _demo_catalog_rows(django_db_setup, django_db_blocker):
+    """The demo catalog, loaded once per session (the loader validates every
+    row and imports the criteria feed: slow), kept as rows and rolled back."""
+    from appeals.demo.loader import load_demo_catalog
+    from tests.support.rows import Rows
+
+    with django_db_blocker.unblock():
+        return Rows.added_by(load_demo_catalog)
+
+
+@pytest.fixture
+def demo_catalog(db, _demo_catalog_rows):
+    """The demo catalog in this test's database, as `load_demo_catalog()`
+    leaves it; returns the loader's report."""
+    rows, report = _demo_catalog_rows
+    rows.insert()
+    return copy.deepcopy(report)
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.2):
@@ -308,7 +366,7 @@ WEBHOOK_SECRET = "whsec_test_denialhelp_webhook"
 def fake_stripe(settings):
     """The fake Stripe API on a random local port, with the app's Stripe
     settings pointing at it (a test secret key and webhook secret)."""
-    from tests.fake_stripe import FakeStripe
+    from tests.support.fake_stripe import FakeStripe
 
     fake = FakeStripe(api_key=f"sk_test_{uuid.uuid4().hex}").start()
     settings.STRIPE_SECRET_KEY = fake.api_key
@@ -325,7 +383,7 @@ def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbac
     """A case paid on the local payment page, its letter rendered (the task's logic, run here)."""
     from appeals.letters.rendering import render_packet
     from appeals.models import Order
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""
@@ -342,7 +400,7 @@ def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbac
 def open_order(client, demo_catalog, fake_stripe):
     """A $30 order (SEO25) with an open Checkout Session on the fake API."""
     from appeals.models import Order
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     case, case_url = reviewed_case(client)
     pay(client, case_url)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from appeals.models import Order
 from tests.conftest import ROOT, wait_for
-from tests.wizard_answers import days_ago
+from tests.support.wizard_answers import days_ago
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

@@ -14,7 +14,7 @@ import pytest
 
 from appeals.models import Case
 from appeals.wizard.steps import STEPS, step_by_slug
-from tests.browser_checks import (
+from tests.support.browser_checks import (
     FAILING_IMPACTS,
     PHONE_WIDTH,
     describe_violations,
@@ -23,8 +23,8 @@ from tests.browser_checks import (
     sideways_scroll,
     small_targets,
 )
+from tests.support.wizard_answers import answers_for
 from tests.test_browser import _browser_page, screenshot
-from tests.wizard_answers import answers_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

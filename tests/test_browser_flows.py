@@ -14,11 +14,11 @@ import pytest
 from pypdf import PdfReader
 
 from appeals.models import Letter, LetterAccess, LetterShare, LetterTemplate, Order
-from tests.browser_checks import describe_violations, run_axe, sideways_scroll
 from tests.conftest import wait_for
-from tests.payment_helpers import deliver, reviewed_case
+from tests.support.browser_checks import describe_violations, run_axe, sideways_scroll
+from tests.support.payment_helpers import deliver, reviewed_case
+from tests.support.wizard_answers import PATIENT
 from tests.test_browser import _browser_page, screenshot
-from tests.wizard_answers import PATIENT
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -170,7 +170,7 @@ def test_an_office_opens_a_share_link_and_downloads_the_packet(desktop, office, 
 
 def test_the_status_page_updates_itself_in_place_and_passes_axe_while_waiting(desktop, live_site, demo_catalog, client, settings):
     from appeals.letters.rendering import render_packet
-    from tests.payment_helpers import pay
+    from tests.support.payment_helpers import pay
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""

@@ -15,8 +15,8 @@ from django.utils import timezone
 from appeals.email_identity import email_digest
 from appeals.models import Letter, Order, Pricing, PromoCode, PromoRedemption
 from appeals.models.orders import Refusal, quote
-from tests.payment_helpers import deliver, pay, reviewed_case, session_of
-from tests.wizard_answers import PATIENT, PRESCRIBER
+from tests.support.payment_helpers import deliver, pay, reviewed_case, session_of
+from tests.support.wizard_answers import PATIENT, PRESCRIBER
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ import pytest
 from appeals.models import Letter, Order
 from appeals.models.orders import Refusal
 from tests.conftest import wait_for
-from tests.payment_helpers import deliver, pay, reviewed_case
-from tests.wizard_answers import PATIENT
+from tests.support.payment_helpers import deliver, pay, reviewed_case, reviewed_case_through_the_wizard
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.pipeline
 
@@ -24,7 +24,7 @@ def test_from_a_landing_page_to_a_rendered_letter_paid_with_seo25(client, celery
     assert "promo=SEO25" in start_link and "$30" in landing
     assert client.get(start_link).status_code == 200
 
-    case, case_url = reviewed_case(client, promo="SEO25")
+    case, case_url = reviewed_case_through_the_wizard(client, promo="SEO25")
     response = pay(client, case_url)
     order = Order.objects.get(case=case)
     assert response["Location"] == fake_stripe.sessions[order.stripe_session_id]["url"]

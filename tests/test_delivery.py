@@ -11,8 +11,8 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from appeals.models import LetterAccess, Order
-from tests.payment_helpers import pay, reviewed_case
-from tests.wizard_answers import PATIENT
+from tests.support.payment_helpers import pay, reviewed_case
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 

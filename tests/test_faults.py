@@ -32,8 +32,8 @@ from tests.conftest import (
     subprocess_env,
     wait_for,
 )
-from tests.fake_stripe import sign
-from tests.payment_helpers import pay, reviewed_case
+from tests.support.fake_stripe import sign
+from tests.support.payment_helpers import pay, reviewed_case
 from tests.test_pipeline import free_port
 
 pytestmark = pytest.mark.pipeline

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from appeals.models import Case
 from appeals.wizard.steps import STEPS
-from tests.test_wizard_steps import open_case, walk
-from tests.wizard_answers import answers_for
+from tests.support.cases import answer_every_step, opened_case
+from tests.support.wizard_answers import answers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ def step_url(case_url: str, slug: str) -> str:
 @pytest.fixture
 def answered_case(client, demo_catalog):
     """A case with every step answered, so every step can be posted to."""
-    case_url = open_case(client, denial="non-formulary")
-    walk(client, case_url)
+    case, case_url = opened_case(denial="non-formulary")
+    answer_every_step(case)
     return case_url
 
 
@@ -126,7 +126,7 @@ def test_a_signed_event_of_any_shape_is_never_a_server_error_and_pays_nothing(
 ):
     """Signed with the right secret but malformed: a 2xx (Stripe stops
     retrying) or a 400, never a 5xx, and the order is not paid."""
-    from tests.payment_helpers import deliver
+    from tests.support.payment_helpers import deliver
     from tests.test_stripe_webhook import state
 
     before = state(open_order)

@@ -39,8 +39,9 @@ from appeals.models import (
 from appeals.models.orders import quote
 from appeals.pdf import html_to_pdf
 from appeals.wizard.steps import case_deadlines
+from tests.support.cases import answer_every_step, opened_case
+from tests.support.wizard_answers import PATIENT, PRESCRIBER
 from tests.test_wizard_steps import open_case, walk
-from tests.wizard_answers import PATIENT, PRESCRIBER
 
 pytestmark = pytest.mark.django_db
 
@@ -362,12 +363,9 @@ def staff_client(client, django_user_model, catalog):
 
 
 def unpaid_case() -> Case:
-    from django.test import Client
-
-    visitor = Client()
-    case_url = open_case(visitor, drug="anifrolumab", payer="cigna", denial="step-therapy")
-    walk(visitor, case_url)
-    return Case.objects.by_token(case_url.rstrip("/").rsplit("/", 1)[-1])
+    case, _ = opened_case(drug="anifrolumab", payer="cigna", denial="step-therapy")
+    answer_every_step(case)
+    return Case.objects.get(pk=case.pk)
 
 
 def paid_for(case: Case) -> Order:

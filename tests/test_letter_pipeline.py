@@ -22,8 +22,8 @@ from tests.conftest import (
     wait_for,
     wait_until_ready,
 )
+from tests.support.wizard_answers import PATIENT
 from tests.test_letter_rendering import finished_case, prescriber_template
-from tests.wizard_answers import PATIENT
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db(transaction=True)]
 

@@ -14,17 +14,16 @@ from pypdf import PdfReader
 
 from appeals.letters.rendering import render_packet, requeue_stalled
 from appeals.models import Case, Letter, LetterTemplate
-from tests.test_wizard_steps import open_case, walk
-from tests.wizard_answers import PATIENT
+from tests.support.cases import answer_every_step, opened_case
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 
 
 def finished_case(client, **combo) -> Case:
-    case_url = open_case(client, **combo)
-    walk(client, case_url)
-    token = case_url.rstrip("/").rsplit("/", 1)[-1]
-    return Case.objects.by_token(token)
+    case, _ = opened_case(**combo)
+    answer_every_step(case)
+    return Case.objects.get(pk=case.pk)
 
 
 def prescriber_template(case: Case) -> LetterTemplate:
@@ -139,7 +138,7 @@ def test_weasyprint_failing_fails_the_letter_after_its_retries_alerts_staff_tell
     from appeals.letters import rendering
     from appeals.models import Order
     from appeals.tasks import RENDER_RETRIES, render_letter
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""

@@ -15,6 +15,7 @@ from appeals.letters.defaults import default_body
 from appeals.letters.engine import LetterTemplateError, render_letter
 from appeals.letters.samples import sample_context
 from appeals.models import DenialType, LetterTemplate, Payer, PlanType
+from tests.support.cases import answer_every_step, opened_case
 from tests.test_wizard_steps import open_case, walk
 
 pytestmark = pytest.mark.django_db
@@ -200,8 +201,8 @@ def test_the_most_specific_template_is_preselected_and_the_choice_is_rendered(cl
     LetterTemplate.objects.create(
         name="Aetna", denial_type=step_therapy, voice="prescriber", payer=aetna, body="<p>Aetna letter</p>"
     )
-    case_url = open_case(client)
-    walk(client, case_url)
+    case, case_url = opened_case()
+    answer_every_step(case)
     review = client.get(case_url + "review/")
     offered = [t.name for t in review.context["templates"]]
     assert offered[0] == "Cigna" and "Aetna" not in offered and len(offered) == 3
@@ -218,7 +219,7 @@ def test_the_most_specific_template_is_preselected_and_the_choice_is_rendered(cl
 
 
 def test_patient_text_is_escaped_in_the_letter(client, demo_catalog):
-    from tests.wizard_answers import PATIENT
+    from tests.support.wizard_answers import PATIENT
 
     case_url = open_case(client)
     walk(client, case_url, stop_before="patient")

@@ -21,8 +21,8 @@ from appeals.letters.rendering import render_packet
 from appeals.letters.word import MAX_TABLE_DEPTH, case_letter_docx, letter_docx_from_html
 from appeals.models import Letter, LetterTemplate
 from appeals.wizard.steps import current_criteria
+from tests.support.wizard_answers import PATIENT, PRESCRIBER, VALID_NPI, days_ago
 from tests.test_letter_rendering import finished_case, prescriber_template
-from tests.wizard_answers import PATIENT, PRESCRIBER, VALID_NPI, days_ago
 
 
 def read(data: bytes):

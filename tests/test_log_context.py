@@ -12,7 +12,7 @@ from celery.signals import task_postrun, task_prerun
 from appeals import phi
 from appeals.log_context import RequestOrTaskIDFilter
 from denialhelp.celery import app as celery_app
-from tests.wizard_answers import PATIENT
+from tests.support.wizard_answers import PATIENT
 
 
 def tagged_record() -> logging.LogRecord:

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from appeals.models import Order, ProcessedEvent, PromoCode
-from tests.payment_helpers import deliver, pay, reviewed_case
-from tests.wizard_answers import PATIENT
+from tests.support.payment_helpers import deliver, pay, reviewed_case
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from appeals.models import Letter, Order
 from tests.conftest import assert_no_weasyprint_load_failures, stop_process_group, wait_for
-from tests.payment_helpers import deliver, pay, reviewed_case
+from tests.support.payment_helpers import deliver, pay, reviewed_case
 from tests.test_faults import start_web
 from tests.test_letter_packet import pdf_text
 from tests.test_pipeline import free_port

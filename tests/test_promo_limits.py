@@ -22,7 +22,7 @@ from appeals.models import Order, Pricing, PromoCode, PromoRedemption
 from appeals.models.orders import Refusal, quote
 from appeals.retention import purge_case
 from tests.conftest import need
-from tests.payment_helpers import deliver, pay, reviewed_case, session_of
+from tests.support.payment_helpers import deliver, pay, reviewed_case, session_of
 
 OTHER_COMBOS = [
     {"drug": "nivolumab", "payer": "aetna", "denial": "non-formulary"},

@@ -11,7 +11,7 @@ from django.test import Client
 
 from appeals.models import CriteriaImport, Criterion, Drug
 from tests.conftest import ROOT
-from tests.payment_helpers import reviewed_case
+from tests.support.payment_helpers import reviewed_case
 from tests.test_criteria_feed import fifty_rows, to_csv
 
 pytestmark = pytest.mark.django_db

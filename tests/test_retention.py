@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from appeals.models import Case, Letter, LetterShare, Order
 from appeals.retention import purge_due, purge_on
 from appeals.tasks import purge_patient_data
-from tests.payment_helpers import pay, reviewed_case
-from tests.wizard_answers import PATIENT
+from tests.support.payment_helpers import pay, reviewed_case
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 

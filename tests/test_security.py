@@ -11,9 +11,9 @@ from django.views.debug import ExceptionReporter
 
 from appeals.letters.rendering import render_packet
 from appeals.models import Letter
+from tests.support.wizard_answers import PATIENT
 from tests.test_letter_rendering import finished_case, prescriber_template
 from tests.test_wizard_steps import open_case
-from tests.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_error_reports_show_no_submitted_values_or_local_variables(settings):
 
 def test_starting_payments_is_rate_limited_and_keeps_what_was_typed(client, demo_catalog, settings):
     from appeals.models import Order
-    from tests.payment_helpers import reviewed_case
+    from tests.support.payment_helpers import reviewed_case
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""

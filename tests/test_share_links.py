@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from appeals.models import LetterAccess, LetterShare
 from appeals.models.letters import SHARES_PER_LETTER
-from tests.wizard_answers import PATIENT
+from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_the_number_of_live_links_is_capped(client, paid_letter):
 
 def test_no_share_link_before_the_letter_is_ready(client, demo_catalog, settings):
     from appeals.models import Order
-    from tests.payment_helpers import pay, reviewed_case
+    from tests.support.payment_helpers import pay, reviewed_case
 
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""

@@ -12,8 +12,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 
 from appeals.models import Letter, Order, ProcessedEvent
-from tests.fake_stripe import sign
-from tests.payment_helpers import deliver
+from tests.support.fake_stripe import sign
+from tests.support.payment_helpers import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +221,7 @@ def test_a_database_error_is_a_5xx_so_stripe_retries_and_the_retry_is_handled_in
 
 
 def test_nothing_about_the_patient_reaches_the_logs(client, open_order, fake_stripe, caplog):
-    from tests.wizard_answers import PATIENT
+    from tests.support.wizard_answers import PATIENT
 
     caplog.set_level("DEBUG")
     fake_stripe.complete(open_order.stripe_session_id)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from appeals.models import Case
-from tests.wizard_answers import PATIENT, days_from_today
+from tests.support.wizard_answers import PATIENT, days_from_today
 
 pytestmark = pytest.mark.django_db
 

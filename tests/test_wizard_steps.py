@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from appeals.models import Case, Criterion
-from tests.wizard_answers import (
+from tests.support.wizard_answers import (
     PATIENT,
     PRESCRIBER,
     VALID_NPI,

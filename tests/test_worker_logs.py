@@ -13,8 +13,8 @@ from appeals.demo.loader import load_demo_catalog
 from appeals.models import Letter, LetterTemplate
 from denialhelp.celery import app as celery_app
 from tests.conftest import broker_reachable, need, start_worker, stop_process_group, wait_for, wait_until_ready
+from tests.support.wizard_answers import PATIENT
 from tests.test_letter_rendering import finished_case, prescriber_template
-from tests.wizard_answers import PATIENT
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +23,10 @@ PATIENT_VALUES = [PATIENT["patient_name"], PATIENT["member_id"], PATIENT["birth_
 
 @pytest.fixture
 def json_worker(tmp_path):
-    """A real worker with JSON logs, which also runs tests.worker_probe's task."""
+    """A real worker with JSON logs, which also runs tests.support.worker_probe's task."""
     need(broker_reachable(), f"the Celery broker at {celery_app.conf.broker_url.split('@')[-1]} does not answer")
     celery_app.control.purge()
-    worker = start_worker(tmp_path / "worker.log", "--include", "tests.worker_probe", LOG_FORMAT="json")
+    worker = start_worker(tmp_path / "worker.log", "--include", "tests.support.worker_probe", LOG_FORMAT="json")
     try:
         wait_until_ready(worker)
         yield worker
@@ -72,7 +72,7 @@ def test_a_library_warning_quoting_the_member_id_during_a_render_is_redacted_and
 
 
 def test_a_task_failure_quoting_the_member_id_is_redacted_in_celerys_own_lines(client, json_worker):
-    from tests.worker_probe import look_up_member
+    from tests.support.worker_probe import look_up_member
 
     load_demo_catalog()
     case = finished_case(client)

@@ -17,8 +17,6 @@ from appeals.demo import data, plan_types
 from appeals.feeds.criteria import import_criteria
 from appeals.letters.defaults import ensure_default_letter_templates
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
-from appeals.models.diagnosis import ensure_diagnosis_codes
-from appeals.models.pricing import ensure_default_pricing
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
 
@@ -110,8 +108,6 @@ def load_demo_catalog() -> LoadReport:
         _, was_created = _get_or_create(Guide, lookup, fields)
         created["guides"] += was_created
 
-    ensure_default_pricing()
-    ensure_diagnosis_codes()
     ensure_default_letter_templates()
     if Criterion.objects.exists():
         criteria = "left as they are (the catalog already has criteria)."

@@ -24,10 +24,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def load_codes(apps, schema_editor):
-    from appeals.models.diagnosis import load_diagnosis_codes
-
-    load_diagnosis_codes(apps.get_model("appeals", "DiagnosisCode"))
-
-
-Migration.operations.append(migrations.RunPython(load_codes, migrations.RunPython.noop, elidable=True))
+# The 98,186 codes are no longer loaded here: a migration that takes seconds
+# ran again for every test database.  Databases migrated before keep their
+# rows; a new database gets them from `manage.py load_diagnosis_codes`
+# (`make run` and the release steps run it after migrate).

@@ -4,8 +4,10 @@ billable, and show its official description.
 The code set comes from the simple-icd-10-cm package (the CDC's tabular list,
 April 2026 release).  It is copied into a table rather than imported in the
 web process: the package parses its XML on import (about 1.5 s and 190 MB),
-while a lookup in an indexed table costs nothing.  ``load_diagnosis_codes``
-refreshes the table when a new release of the package is installed.
+while a lookup in an indexed table costs nothing.  ``manage.py
+load_diagnosis_codes`` fills the table after ``migrate`` (`make run` and the
+release steps run it) and refreshes it when a new release of the package is
+installed.
 """
 
 from __future__ import annotations
@@ -37,9 +39,3 @@ def load_diagnosis_codes(model=DiagnosisCode, batch_size: int = 5000) -> int:
         model.objects.all().delete()
         model.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
-
-
-def ensure_diagnosis_codes() -> None:
-    """Load the code set if the table is empty (a database flushed by tests)."""
-    if not DiagnosisCode.objects.exists():
-        load_diagnosis_codes()

@@ -130,19 +130,6 @@ class PromoCode(models.Model):
         return min(list_price_cents, self.amount_off_cents)
 
 
-def ensure_default_pricing() -> Pricing:
-    """The price row and SEO25, as migration 0003 seeds them, when missing
-    (a database flushed by tests, or rows deleted by hand).  Never changes
-    existing rows."""
-    promo = PromoCode.objects.filter(code__iexact="SEO25").first()
-    if promo is None:
-        promo = PromoCode.objects.create(code="SEO25", kind=PromoCode.Kind.FIXED, amount_off_cents=1000, first_letter_only=True)
-    pricing = Pricing.objects.filter(pk=1).first()
-    if pricing is None:
-        pricing = Pricing.objects.create(pk=1, list_price_cents=DEFAULT_LIST_PRICE_CENTS, advertised_promo=promo)
-    return pricing
-
-
 class Offer:
     """A promo applied to the list price, as pages show it."""
 

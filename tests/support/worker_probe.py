@@ -1,5 +1,5 @@
 """A task only the worker-log tests load (`celery worker --include
-tests.worker_probe`): it reads a case the way the app's tasks do, then logs
+tests.support.worker_probe`): it reads a case the way the app's tasks do, then logs
 and fails the way a library might, quoting the member ID."""
 
 from __future__ import annotations

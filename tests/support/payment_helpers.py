@@ -7,13 +7,23 @@ import json
 
 from appeals.models import Case, Order
 from tests.conftest import WEBHOOK_SECRET
-from tests.fake_stripe import sign
+from tests.support.cases import answer_every_step, opened_case
+from tests.support.fake_stripe import sign
+from tests.support.wizard_answers import PATIENT
 from tests.test_wizard_steps import open_case, walk
-from tests.wizard_answers import PATIENT
 
 
 def reviewed_case(client, promo: str = "SEO25", **combo) -> tuple[Case, str]:
-    """A case with every step answered and the review confirmed; its URL."""
+    """A case with every step answered (built directly: tests/support/cases.py)
+    and the review confirmed on the review page; its URL."""
+    case, case_url = opened_case(promo=promo, **combo)
+    answer_every_step(case)
+    assert client.post(case_url + "review/")["Location"] == case_url + "payment/"
+    return Case.objects.get(pk=case.pk), case_url
+
+
+def reviewed_case_through_the_wizard(client, promo: str = "SEO25", **combo) -> tuple[Case, str]:
+    """The same, every step walked over HTTP as a person would (end-to-end tests)."""
     case_url = open_case(client, promo=promo, **combo)
     walk(client, case_url)
     assert client.post(case_url + "review/")["Location"] == case_url + "payment/"

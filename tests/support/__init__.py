@@ -1,0 +1,1 @@
+"""Helpers the tests share: fixtures' plumbing, fakes, answers and probes."""
