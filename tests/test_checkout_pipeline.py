@@ -10,7 +10,7 @@ import re
 import pytest
 
 from appeals.models import Letter, Order
-from appeals.models.orders import Refusal
+from appeals.orders.models import Refusal
 from tests.conftest import wait_for
 from tests.payment_helpers import deliver, pay, reviewed_case
 from tests.wizard_answers import PATIENT

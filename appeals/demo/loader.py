@@ -13,12 +13,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from appeals.catalog.criteria_import import import_criteria
+from appeals.catalog.diagnosis import ensure_diagnosis_codes
+from appeals.catalog.pricing import ensure_default_pricing
 from appeals.demo import data, plan_types
-from appeals.feeds.criteria import import_criteria
 from appeals.letters.defaults import ensure_default_letter_templates
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
-from appeals.models.diagnosis import ensure_diagnosis_codes
-from appeals.models.pricing import ensure_default_pricing
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
 

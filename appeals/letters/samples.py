@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from appeals.deadlines import CaseDates, compute_deadlines
+from appeals.catalog.deadlines import CaseDates, compute_deadlines
+from appeals.catalog.models import DenialType, Drug, Payer, PlanType
+from appeals.intake.answers import NOT_SURE, CaseAnswers
 from appeals.letters.context import build_letter_context
-from appeals.models import DenialType, Drug, Payer, PlanType
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,10 @@ SAMPLE_CRITERIA = [
 
 
 def sample_answers(plan_type: PlanType | None, today: datetime.date) -> dict:
+    """Every step answered, stored as the wizard stores them (read through ``CaseAnswers``)."""
     notice = today - datetime.timedelta(days=12)
     return {
-        "plan": {"plan_type": plan_type.slug if plan_type else "not-sure", "notice_date": notice.isoformat(),
+        "plan": {"plan_type": plan_type.slug if plan_type else NOT_SURE, "notice_date": notice.isoformat(),
                  "expedited": True, "claim_number": "CLM-000000", "reference_number": "REF-000000"},
         "patient": {"patient_name": "Sample Patient", "birth_date": "1980-01-01", "member_id": "SAMPLE0001",
                     "group_number": "G-0001", "state": "TX", "email": "sample@example.org"},
@@ -71,5 +73,10 @@ def sample_context(denial_type: DenialType, plan_type: PlanType | None, payer: P
     rules = list(plan_type.deadline_rules.all()) if plan_type and plan_type.pk else []
     deadlines = compute_deadlines(rules, CaseDates(notice_date=today - datetime.timedelta(days=12), today=today, expedited=True))
     return build_letter_context(
-        answers=answers, drug=drug, payer=payer, denial_type=denial_type, criteria=SAMPLE_CRITERIA, deadlines=deadlines
+        answers=CaseAnswers.from_dict(answers),
+        drug=drug,
+        payer=payer,
+        denial_type=denial_type,
+        criteria=SAMPLE_CRITERIA,
+        deadlines=deadlines,
     )

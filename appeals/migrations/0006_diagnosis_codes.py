@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
 
 def load_codes(apps, schema_editor):
-    from appeals.models.diagnosis import load_diagnosis_codes
+    from appeals.catalog.diagnosis import load_diagnosis_codes
 
     load_diagnosis_codes(apps.get_model("appeals", "DiagnosisCode"))
 
