@@ -11,8 +11,9 @@ from appeals.catalog.models import (
 )
 from appeals.catalog.pricing import Pricing, PromoCode
 from appeals.core.models import WorkerHeartbeat
+from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.intake.models import Case
-from appeals.letters.models import Letter, LetterAccess, LetterShare, LetterTemplate
+from appeals.letters.models import Letter, LetterTemplate
 from appeals.orders.models import Order, ProcessedEvent, PromoRedemption
 
 __all__ = [

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from appeals.letters.models import SHARES_PER_LETTER, ShareLimitReached
+from appeals.delivery.models import SHARES_PER_LETTER, ShareLimitReached
 from appeals.models import LetterAccess, LetterShare
 from tests.wizard_answers import PATIENT
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 
-from appeals.letters.models import Letter, LetterAccess
+from appeals.delivery.models import LetterAccess
+from appeals.letters.models import Letter
 
 FILES = {
     "pdf": ("application/pdf", "appeal-packet.pdf"),

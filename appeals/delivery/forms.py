@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from appeals.letters.models import SHARE_LIFETIME_CHOICES
+from appeals.delivery.models import SHARE_LIFETIME_CHOICES
 
 
 class ShareLinkForm(forms.Form):

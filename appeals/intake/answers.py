@@ -162,8 +162,12 @@ class CriteriaAnswers:
             other_reasons=stored.get("other_reasons", ""),
         )
 
+    def answered(self, key: str) -> CriterionAnswer | None:
+        return next((item for item in self.items if item.key == key), None)
+
     def for_criterion(self, key: str) -> CriterionAnswer:
-        return next((item for item in self.items if item.key == key), CriterionAnswer(key=key))
+        """The criterion's answer, empty when it has none."""
+        return self.answered(key) or CriterionAnswer(key=key)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from appeals.catalog.deadlines import CaseDates, Deadline, compute_deadlines
 from appeals.catalog.models import AppealDeadlineRule, Criterion, ExceptionGround, IntakeSection
 from appeals.intake.forms import (
-    MET,
     AuthorizationHistoryForm,
     CompendiaForm,
     CriteriaForm,
@@ -137,9 +136,9 @@ class DiagnosisStep(Step):
 
     def summary(self, case: Case) -> Summary:
         base = super().summary(case)
-        answers = case.step_answers(self.slug) or {}
+        diagnosis = case.typed_answers.diagnosis
         rows = list(base.rows)
-        rows[0] = (rows[0][0], f"{answers.get('icd10_code')} {answers.get('icd10_description', '')}".strip())
+        rows[0] = (rows[0][0], f"{diagnosis.icd10_code} {diagnosis.icd10_description}".strip())
         return Summary(rows=rows)
 
 
@@ -203,27 +202,25 @@ class CriteriaStep(Step):
 
     def is_completed(self, case: Case) -> bool:
         """Answered when every criterion now in force has an answer (the feed may add one later)."""
-        answers = case.step_answers(self.slug)
-        if answers is None:
+        if case.step_answers(self.slug) is None:
             return False
-        answered = {item["key"] for item in answers.get("items", [])}
-        return all(criterion.key in answered for criterion in current_criteria(case))
+        answers = case.typed_answers.criteria
+        return all(answers.answered(criterion.key) is not None for criterion in current_criteria(case))
 
     def summary(self, case: Case) -> Summary:
-        answers = case.step_answers(self.slug) or {}
-        by_key = {item["key"]: item for item in answers.get("items", [])}
+        answers = case.typed_answers.criteria
         table = []
         for criterion in current_criteria(case):
-            item = by_key.get(criterion.key, {})
-            if item.get("status") == MET:
-                answer = f"Met: {item['evidence']} ({item['evidence_date']})"
-            elif item:
-                answer = f"Exception, {ExceptionGround(item['ground']).label.lower()}: {item['explanation']}"
-            else:
+            item = answers.answered(criterion.key)
+            if item is None:
                 answer = "Not answered"
+            elif item.met:
+                answer = f"Met: {item.evidence} ({item.evidence_date})"
+            else:
+                answer = f"Exception, {ExceptionGround(item.ground).label.lower()}: {item.explanation}"
             table.append([criterion.requirement, answer])
-        if answers.get("other_reasons"):
-            table.append(["Other reasons in the notice", answers["other_reasons"]])
+        if answers.other_reasons:
+            table.append(["Other reasons in the notice", answers.other_reasons])
         return Summary(headers=["Criterion", "Answer"], table=table, empty="No criteria.")
 
 

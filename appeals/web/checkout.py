@@ -24,9 +24,10 @@ from django_ratelimit.decorators import ratelimit
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import checkout_rate
 from appeals.delivery.forms import ShareLinkForm
+from appeals.delivery.models import LetterAccess
 from appeals.delivery.ready import next_steps
 from appeals.delivery.retention import purge_on
-from appeals.letters.models import Letter, LetterAccess
+from appeals.letters.models import Letter
 from appeals.orders import payments
 from appeals.orders.forms import CheckoutForm
 from appeals.orders.models import SETTLED, Order, PromoUnavailable, quote

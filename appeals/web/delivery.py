@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from appeals.delivery.downloads import FILES, recorded_download
 from appeals.delivery.forms import ShareLinkForm
+from appeals.delivery.models import LetterAccess, LetterShare, ShareLimitReached
 from appeals.delivery.ready import deadlines_calendar, next_steps
 from appeals.intake.steps import case_deadlines
 from appeals.letters.case_letter import letter_for_case
-from appeals.letters.models import Letter, LetterAccess, LetterShare, ShareLimitReached
+from appeals.letters.models import Letter
 from appeals.orders.models import Order
 from appeals.web.checkout import status_page
 
