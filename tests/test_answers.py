@@ -59,3 +59,12 @@ def test_the_plan_type_is_the_chosen_one_and_none_when_unsure_or_unanswered():
     assert CaseAnswers.from_dict({"plan": {"plan_type": "test-plan"}}).plan_type() == plan_type
     assert CaseAnswers.from_dict({"plan": {"plan_type": NOT_SURE}}).plan_type() is None
     assert CaseAnswers.from_dict({}).plan_type() is None
+
+
+def test_typed_answers_are_stored_as_the_wizard_stores_them_and_read_back_the_same():
+    from appeals.letters.samples import sample_answers
+
+    answers = sample_answers(None, datetime.date(2026, 5, 4))
+    stored = answers.to_stored()
+    assert stored["plan"]["notice_date"] == "2026-04-22" and stored["treatments"]["items"][0]["started_on"] == "2020-01-10"
+    assert CaseAnswers.from_dict(stored) == answers

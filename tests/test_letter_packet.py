@@ -105,7 +105,7 @@ def combination_context(
             Criterion.objects.for_combo(drug, payer, denial_type).in_force_on(timezone.localdate()).order_by("position", "key")
         ),
     )
-    answers = sample_answers(plan_type, timezone.localdate())
+    answers = sample_answers(plan_type, timezone.localdate()).to_stored()
     answers["patient"]["patient_name"] = PATIENT_NAME
     answers["prescriber"] = {**answers["prescriber"], **PRESCRIBER, "address_line2": "", "email": ""}
     answers["drug"]["product"] = drug.slug if not drug.is_class else once(("member", drug_slug), drug.members.first).slug

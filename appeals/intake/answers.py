@@ -48,6 +48,10 @@ class StepAnswers:
         """Every field by name (the plain data a letter template sees)."""
         return {item.name: getattr(self, item.name) for item in dataclasses.fields(self)}
 
+    def to_stored(self) -> dict:
+        """As the wizard stores it: dates as ISO strings."""
+        return {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in self.as_dict().items()}
+
 
 @dataclass(frozen=True)
 class PlanAnswers(StepAnswers):
@@ -162,6 +166,9 @@ class CriteriaAnswers:
             other_reasons=stored.get("other_reasons", ""),
         )
 
+    def to_stored(self) -> dict:
+        return {"items": [item.to_stored() for item in self.items], "other_reasons": self.other_reasons}
+
     def answered(self, key: str) -> CriterionAnswer | None:
         return next((item for item in self.items if item.key == key), None)
 
@@ -237,6 +244,15 @@ class CaseAnswers:
                 for name, schema in cls.STEPS.items()
             }
         )
+
+    def to_stored(self) -> dict:
+        """Every step as the wizard stores it (``Case.answers``)."""
+        return {
+            name: {"items": [item.to_stored() for item in getattr(self, name)]}
+            if name in self.LISTS
+            else getattr(self, name).to_stored()
+            for name in self.STEPS
+        }
 
     def plan_type(self) -> PlanType | None:
         """The one rule for a case's plan type: the one chosen on the plan step,
