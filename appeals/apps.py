@@ -11,8 +11,11 @@ class AppealsConfig(AppConfig):
         from celery.signals import task_postrun, task_prerun
         from django.core.signals import request_started
 
-        from appeals import models, phi
-        from appeals.caching import bump_catalog_version_on_commit
+        from appeals import models
+        from appeals.catalog.caching import bump_catalog_version_on_commit
+        from appeals.core import phi
+        from appeals.delivery.ready import on_letter_ready
+        from appeals.letters.signals import letter_ready
 
         # Each request and each task starts with no patient strings remembered,
         # and a task's are dropped when it ends (after Celery has logged its outcome):
@@ -20,6 +23,9 @@ class AppealsConfig(AppConfig):
         request_started.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-request")
         task_prerun.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-task")
         task_postrun.connect(lambda **kwargs: phi.forget(), weak=False, dispatch_uid="phi-forget-task-end")
+
+        # The letter floor announces a ready letter; delivery emails the person who paid.
+        letter_ready.connect(on_letter_ready, dispatch_uid="ready-email")
 
         # Everything a public page shows.  The criteria feed saves a
         # CriteriaImport row with every import that changes anything.

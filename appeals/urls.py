@@ -1,9 +1,9 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from appeals.caching import cached_page
-from appeals.sitemaps import SITEMAPS, landing_sitemap
-from appeals.views import checkout, delivery, health, public, wizard
+from appeals.catalog.caching import cached_page
+from appeals.web import checkout, delivery, health, public, wizard
+from appeals.web.sitemaps import SITEMAPS, landing_sitemap
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("sitemap-landing.xml", landing_sitemap, name="sitemap-landing"),
     path("sitemap-<section>.xml", cached_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("start/", wizard.start, name="start"),
-    path("case/<str:token>/", wizard.case, name="case"),
+    path("case/<str:token>/", wizard.continue_case, name="case"),
     path("case/<str:token>/review/", wizard.case_review, name="case_review"),
     path("case/<str:token>/payment/", checkout.case_payment, name="case_payment"),
     path("case/<str:token>/later/", wizard.case_later, name="case_later"),

@@ -132,10 +132,10 @@ def time_serial(case, template, samples: int) -> dict:
     from django.utils import timezone
     from weasyprint import HTML
 
+    from appeals.letters.pdf import BASE_URL, StaticFilesOnly
     from appeals.letters.rendering import render_packet
     from appeals.letters.word import case_letter_docx
     from appeals.models import Letter
-    from appeals.pdf import BASE_URL, StaticFilesOnly
 
     def one_task() -> tuple[float, Letter]:
         letter = Letter.objects.create(case=case, template=template)
@@ -195,6 +195,7 @@ def time_workers(case, template, count: int, letters: int, timeout: float, worke
     from queueing until every one is READY."""
     from django.db import transaction
 
+    from appeals.letters.tasks import queue_render
     from appeals.models import Letter
     from denialhelp.celery import app
 
@@ -211,7 +212,10 @@ def time_workers(case, template, count: int, letters: int, timeout: float, worke
     def batch(size: int) -> float:
         started = time.perf_counter()
         with transaction.atomic():
-            ids = [Letter.create_for_case(case, template).pk for _ in range(size)]
+            letters = [Letter.create_for_case(case, template) for _ in range(size)]
+            for letter in letters:
+                queue_render(letter)
+            ids = [letter.pk for letter in letters]
         end = time.monotonic() + timeout
         while True:
             statuses = list(Letter.objects.filter(pk__in=ids).values_list("status", flat=True))

@@ -46,7 +46,7 @@ PATIENT_DATA_KEYS = env_list("PATIENT_DATA_KEYS", [DEV_PATIENT_DATA_KEY])
 SALT_KEY = PATIENT_DATA_KEYS
 
 # The key of the email digests that first-letter promo codes compare
-# (appeals.email_identity).  It defaults to SECRET_KEY; before rotating
+# (appeals.orders.email_identity).  It defaults to SECRET_KEY; before rotating
 # SECRET_KEY, set this to the current value, or every earlier address is
 # forgotten and each gets a "first" letter again.
 EMAIL_DIGEST_KEY = env_str("EMAIL_DIGEST_KEY", SECRET_KEY)
@@ -82,7 +82,7 @@ MIDDLEWARE = [
     # Marks request.user verified once they entered a code from their authenticator app.
     "django_otp.middleware.OTPMiddleware",
     # Before anything reads a body (the CSRF check does); after the login, for staff's larger upload limit.
-    "appeals.request_limits.RequestBodyLimitMiddleware",
+    "appeals.core.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -165,7 +165,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LETTER_SWEEP_SECONDS = env_int("LETTER_SWEEP_SECONDS", 60)
 LETTER_RENDER_LEASE_SECONDS = env_int("LETTER_RENDER_LEASE_SECONDS", 300)
 # Patient data (answers, letter files, share links, the order's email) is
-# deleted this many days after the letter is delivered (appeals.retention),
+# deleted this many days after the letter is delivered (appeals.delivery.retention),
 # checked every RETENTION_SWEEP_SECONDS.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 90)
 RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600)
@@ -230,7 +230,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "appeals.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "appeals.core.ratelimits.client_ip"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
@@ -330,7 +330,7 @@ X_FRAME_OPTIONS = "DENY"
 # and checkouts per client address, generous enough for a busy clinic.
 RATELIMIT_START = env_str("RATELIMIT_START", "30/h")
 RATELIMIT_CHECKOUT = env_str("RATELIMIT_CHECKOUT", "20/h")
-RATELIMIT_IP_META_KEY = "appeals.ratelimits.client_ip"
+RATELIMIT_IP_META_KEY = "appeals.core.ratelimits.client_ip"
 if DEBUG:
     # The local-memory cache is per process: fine on a developer machine,
     # refused in production by the readiness check (CACHE_URL must be Redis).
@@ -347,20 +347,20 @@ LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 LOG_REQUEST_ID_HEADER = env_str("LOG_REQUEST_ID_HEADER", "") or None  # e.g. HTTP_X_REQUEST_ID from the proxy
 GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
 REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
-DEFAULT_EXCEPTION_REPORTER_FILTER = "appeals.phi.PatientSafeReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "appeals.core.phi.PatientSafeReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "patient_data": {"()": "appeals.phi.PatientDataFilter"},
+        "patient_data": {"()": "appeals.core.phi.PatientDataFilter"},
         # The request's id in the web, the task's in a worker (denialhelp/celery.py uses this LOGGING too).
-        "request_id": {"()": "appeals.log_context.RequestOrTaskIDFilter"},
+        "request_id": {"()": "appeals.core.log_context.RequestOrTaskIDFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
-            "()": "appeals.phi.PatientSafeJsonFormatter",
+            "()": "appeals.core.phi.PatientSafeJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -372,7 +372,7 @@ LOGGING = {
             "filters": ["request_id", "patient_data"],
         },
         "mail_admins": {
-            "class": "appeals.phi.PatientSafeAdminEmailHandler",
+            "class": "appeals.core.phi.PatientSafeAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false", "patient_data"],
         },

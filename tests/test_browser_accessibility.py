@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from appeals.intake.steps import STEPS, step_by_slug
 from appeals.models import Case
-from appeals.wizard.steps import STEPS, step_by_slug
 from tests.support.browser_checks import (
     FAILING_IMPACTS,
     PHONE_WIDTH,

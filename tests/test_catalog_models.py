@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from appeals.catalog.models import normalize_us_phone
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
-from appeals.models.catalog import normalize_us_phone
 
 pytestmark = pytest.mark.django_db
 

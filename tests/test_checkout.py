@@ -12,9 +12,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from appeals.email_identity import email_digest
 from appeals.models import Letter, Order, Pricing, PromoCode, PromoRedemption
-from appeals.models.orders import Refusal, quote
+from appeals.orders.email_identity import email_digest
+from appeals.orders.models import Refusal, quote
 from tests.support.payment_helpers import deliver, pay, reviewed_case, session_of
 from tests.support.wizard_answers import PATIENT, PRESCRIBER
 

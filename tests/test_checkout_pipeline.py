@@ -10,7 +10,7 @@ import re
 import pytest
 
 from appeals.models import Letter, Order
-from appeals.models.orders import Refusal
+from appeals.orders.models import Refusal
 from tests.conftest import wait_for
 from tests.support.payment_helpers import deliver, pay, reviewed_case, reviewed_case_through_the_wizard
 from tests.support.wizard_answers import PATIENT

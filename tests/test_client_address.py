@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.test import RequestFactory
 
-from appeals.ratelimits import client_ip
+from appeals.core.ratelimits import client_ip
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db

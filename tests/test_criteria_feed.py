@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from appeals.feeds.criteria import ALL_FIELDS, FeedRejected, import_criteria
+from appeals.catalog.criteria_import import ALL_FIELDS, FeedRejected, import_criteria
 from appeals.models import CriteriaImport, Criterion, DenialType, Drug, Payer
 
 pytestmark = pytest.mark.django_db

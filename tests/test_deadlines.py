@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from appeals.deadlines import CaseDates, add_period, compute_deadlines
+from appeals.catalog.deadlines import CaseDates, add_period, compute_deadlines
 from appeals.demo.plan_types import PLAN_TYPES
 
 D = datetime.date

@@ -10,7 +10,7 @@ from django.db import OperationalError
 
 from appeals.models import WorkerHeartbeat
 from appeals.tasks import worker_heartbeat
-from appeals.views import health
+from appeals.web import health
 from denialhelp.celery import app as celery_app
 from tests.conftest import broker_reachable, need, wait_for
 

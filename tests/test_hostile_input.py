@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from appeals.intake.steps import STEPS
 from appeals.models import Case
-from appeals.wizard.steps import STEPS
 from tests.support.cases import answer_every_step, opened_case
 from tests.support.wizard_answers import answers_for
 

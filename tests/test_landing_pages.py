@@ -14,10 +14,11 @@ import xmlschema
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.models import Criterion, Drug, Guide, Payer, PlanType, Pricing, PromoCode
-from appeals.views.public import LANDING_QUERIES
+from appeals.web.public import LANDING_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -393,7 +394,7 @@ def test_sitemap_lastmod_follows_content_changes(client, demo_catalog):
 def test_the_direct_landing_sitemap_matches_djangos_sitemap_framework(rf, demo_catalog):
     from django.contrib.sitemaps.views import sitemap as django_sitemap
 
-    from appeals.sitemaps import LandingSitemap, landing_sitemap
+    from appeals.web.sitemaps import LandingSitemap, landing_sitemap
 
     def entries(content: bytes) -> list[tuple[str, str]]:
         return re.findall(r"<loc>(.*?)</loc><lastmod>(.*?)</lastmod>", content.decode())
@@ -409,3 +410,21 @@ def test_the_direct_landing_sitemap_matches_djangos_sitemap_framework(rf, demo_c
 @pytest.mark.parametrize("page", ["0", "2", "x", "-1"])
 def test_a_sitemap_page_that_does_not_exist_is_404(client, demo_catalog, page):
     assert client.get("/sitemap-landing.xml", {"p": page}).status_code == 404
+
+
+def test_robots_txt_keeps_crawlers_off_every_private_page(client):
+    disallowed = [
+        line.split(": ", 1)[1]
+        for line in client.get("/robots.txt").content.decode().splitlines()
+        if line.startswith("Disallow: ")
+    ]
+    for name, kwargs in [
+        ("start", {}),
+        ("case", {"token": "t"}),
+        ("letter_status", {"token": "t"}),
+        ("letter_shared", {"token": "t"}),
+        ("shared_file", {"token": "t", "kind": "pdf"}),
+        ("local_payment", {"public_id": "dh_x"}),
+    ]:
+        path = reverse(name, kwargs=kwargs)
+        assert any(path.startswith(prefix) for prefix in disallowed), path

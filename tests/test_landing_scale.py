@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from appeals.models import Guide
-from appeals.views.public import LANDING_QUERIES
+from appeals.web.public import LANDING_QUERIES
 
 pytestmark = pytest.mark.django_db
 

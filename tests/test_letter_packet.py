@@ -20,8 +20,11 @@ from pypdf import PdfReader
 
 from appeals.demo import data as demo
 from appeals.demo.loader import load_demo_catalog
+from appeals.intake.answers import CaseAnswers
+from appeals.intake.steps import case_deadlines
 from appeals.letters.context import build_letter_context
 from appeals.letters.packet import case_packet, packet_from_context
+from appeals.letters.pdf import html_to_pdf
 from appeals.letters.samples import sample_answers
 from appeals.models import (
     AppealDeadlineRule,
@@ -36,9 +39,7 @@ from appeals.models import (
     PlanType,
     Pricing,
 )
-from appeals.models.orders import quote
-from appeals.pdf import html_to_pdf
-from appeals.wizard.steps import case_deadlines
+from appeals.orders.models import quote
 from tests.support.cases import answer_every_step, opened_case
 from tests.support.wizard_answers import PATIENT, PRESCRIBER
 from tests.test_wizard_steps import open_case, walk
@@ -105,7 +106,7 @@ def combination_context(
             Criterion.objects.for_combo(drug, payer, denial_type).in_force_on(timezone.localdate()).order_by("position", "key")
         ),
     )
-    answers = sample_answers(plan_type, timezone.localdate())
+    answers = sample_answers(plan_type, timezone.localdate()).to_stored()
     answers["patient"]["patient_name"] = PATIENT_NAME
     answers["prescriber"] = {**answers["prescriber"], **PRESCRIBER, "address_line2": "", "email": ""}
     answers["drug"]["product"] = drug.slug if not drug.is_class else once(("member", drug_slug), drug.members.first).slug
@@ -124,7 +125,12 @@ def combination_context(
 
     deadlines, citation = once(("deadlines", payer_slug, plan_slug), deadlines_and_citation)
     context = build_letter_context(
-        answers=answers, drug=drug, payer=payer, denial_type=denial_type, criteria=criteria, deadlines=deadlines
+        answers=CaseAnswers.from_dict(answers),
+        drug=drug,
+        payer=payer,
+        denial_type=denial_type,
+        criteria=criteria,
+        deadlines=deadlines,
     )
     return context, citation
 

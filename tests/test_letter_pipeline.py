@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from appeals.demo.loader import load_demo_catalog
+from appeals.letters.tasks import queue_render
 from appeals.models import Letter, LetterTemplate
 from denialhelp.celery import app as celery_app
 from tests.conftest import (
@@ -32,6 +33,7 @@ def test_a_queued_letter_is_rendered_by_a_worker(client, celery_worker):
     load_demo_catalog()
     case = finished_case(client)
     letter = Letter.create_for_case(case, prescriber_template(case))
+    queue_render(letter)
     assert wait_for(lambda: Letter.objects.get(pk=letter.pk).status == Letter.Status.READY, timeout=90), celery_worker.log()
     letter.refresh_from_db()
     assert PATIENT["patient_name"] in PdfReader(io.BytesIO(letter.pdf_bytes())).pages[0].extract_text() + letter.html_snapshot
@@ -61,6 +63,7 @@ def test_a_worker_killed_mid_render_loses_nothing(client, tmp_path):
     try:
         wait_until_ready(first)
         letter = Letter.create_for_case(case, template)
+        queue_render(letter)
         assert wait_for(lambda: Letter.objects.get(pk=letter.pk).status == Letter.Status.RENDERING, timeout=60, interval=0.02), (
             first.log()
         )

@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from appeals.letters.rendering import render_packet, requeue_stalled
+from appeals.letters.rendering import render_packet
+from appeals.letters.tasks import requeue_stalled
 from appeals.models import Case, Letter, LetterTemplate
 from tests.support.cases import answer_every_step, opened_case
 from tests.support.wizard_answers import PATIENT
@@ -175,7 +176,7 @@ def test_weasyprint_failing_fails_the_letter_after_its_retries_alerts_staff_tell
 def test_a_letter_whose_workers_keep_dying_fails_for_staff_instead_of_going_round_for_ever(
     client, demo_catalog, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from appeals.models.letters import MAX_LOST_RENDERS
+    from appeals.letters.models import MAX_LOST_RENDERS
 
     settings.ADMINS = [("Staff", "staff@example.org")]
     case = finished_case(client)

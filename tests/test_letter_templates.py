@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from appeals.letters.defaults import default_body
-from appeals.letters.engine import LetterTemplateError, render_letter
+from appeals.letters.engine import LetterTemplateError, render_letter_body
 from appeals.letters.samples import sample_context
 from appeals.models import DenialType, LetterTemplate, Payer, PlanType
 from tests.support.cases import answer_every_step, opened_case
@@ -46,7 +46,7 @@ def test_every_demo_denial_type_has_both_voices_and_each_renders_for_every_plan_
         assert voices == {"prescriber", "patient"}
     for template in LetterTemplate.objects.select_related("denial_type"):
         for plan_type in [*PlanType.objects.all(), None]:
-            letter = render_letter(template.body, sample_context(template.denial_type, plan_type))
+            letter = render_letter_body(template.body, sample_context(template.denial_type, plan_type))
             assert "Sample Patient" in letter and "Diagnosis confirmed by a specialist" in letter
             if plan_type is not None:
                 assert plan_type.governing_law in html.unescape(letter)
@@ -106,7 +106,7 @@ def test_tags_and_filters_that_bypass_escaping_are_refused_on_every_path(staff_c
     with pytest.raises(ValidationError, match=re.escape(named)):
         template.full_clean()
     with pytest.raises(LetterTemplateError, match=re.escape(named)):
-        render_letter(body, sample_context(template.denial_type, None))
+        render_letter_body(body, sample_context(template.denial_type, None))
 
 
 def test_the_shipped_templates_use_only_allowed_tags_and_filters(demo_catalog):
@@ -123,7 +123,7 @@ def test_a_template_that_loops_too_long_is_refused_at_save_and_stopped_at_render
     template.refresh_from_db()
     assert template.body != NESTED_LOOPS
     with pytest.raises(LetterTemplateError, match="too much work"):
-        render_letter(NESTED_LOOPS, sample_context(template.denial_type, None))
+        render_letter_body(NESTED_LOOPS, sample_context(template.denial_type, None))
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_a_template_that_loops_too_long_is_refused_at_save_and_stopped_at_render
 )
 def test_a_render_that_prints_or_builds_too_much_is_stopped(body, reason):
     with pytest.raises(LetterTemplateError, match=reason):
-        render_letter(body, {"notes": "n" * 2000, "separator": "s" * 60})
+        render_letter_body(body, {"notes": "n" * 2000, "separator": "s" * 60})
 
 
 def test_an_oversized_join_is_refused_before_it_is_built():
@@ -145,7 +145,7 @@ def test_an_oversized_join_is_refused_before_it_is_built():
     tracemalloc.start()
     try:
         with pytest.raises(LetterTemplateError, match="longer than 100,000 characters"):
-            render_letter("{{ notes|join:separator }}", {"notes": "n" * 2000, "separator": "s" * 50_000})
+            render_letter_body("{{ notes|join:separator }}", {"notes": "n" * 2000, "separator": "s" * 50_000})
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -158,7 +158,7 @@ def test_the_render_budget_has_a_deadline_too(monkeypatch):
     ticks = iter(range(0, 1000, 3))  # each look at the clock is three seconds later
     monkeypatch.setattr(library, "monotonic", lambda: next(ticks))
     with pytest.raises(LetterTemplateError, match="longer than 2 seconds"):
-        render_letter("{% for c in name %}{{ c }}{% endfor %}", {"name": "abc"})
+        render_letter_body("{% for c in name %}{{ c }}{% endfor %}", {"name": "abc"})
 
 
 def test_a_template_narrowed_to_a_plan_type_is_checked_only_against_it(staff_client):
@@ -231,4 +231,4 @@ def test_patient_text_is_escaped_in_the_letter(client, demo_catalog):
 
 def test_render_letter_names_every_unknown_variable():
     with pytest.raises(LetterTemplateError, match=r"Unknown variables: a, b\.c"):
-        render_letter("{{ a }} {{ b.c }}", {"b": {}})
+        render_letter_body("{{ a }} {{ b.c }}", {"b": {}})

@@ -17,10 +17,10 @@ from docx.shared import Inches
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from appeals.intake.steps import current_criteria
 from appeals.letters.rendering import render_packet
 from appeals.letters.word import MAX_TABLE_DEPTH, case_letter_docx, letter_docx_from_html
 from appeals.models import Letter, LetterTemplate
-from appeals.wizard.steps import current_criteria
 from tests.support.wizard_answers import PATIENT, PRESCRIBER, VALID_NPI, days_ago
 from tests.test_letter_rendering import finished_case, prescriber_template
 
@@ -114,14 +114,14 @@ def test_the_word_letter_is_a_us_letter_page_titled_without_patient_data_and_num
 def test_every_shipped_template_gives_the_same_words_in_word_as_in_the_letter_html(client, demo_catalog, voice):
     """Each paragraph and table cell of the Word file is a run of the letter
     HTML's text: the two say the same thing."""
+    from appeals.intake.steps import case_deadlines
     from appeals.letters.context import letter_context
-    from appeals.letters.engine import render_letter
-    from appeals.wizard.steps import case_deadlines
+    from appeals.letters.engine import render_letter_body
 
     case = finished_case(client)
     template = LetterTemplate.objects.get(denial_type=case.denial_type, voice=voice, payer=None, plan_type=None)
     today = timezone.localdate()
-    letter_html = render_letter(template.body, letter_context(case, case_deadlines(case, today)[0]))
+    letter_html = render_letter_body(template.body, letter_context(case, case_deadlines(case, today)[0]))
     html_text = normalised(html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<br\s*/?>", " ", letter_html))))
     document = read(case_letter_docx(case, template, today=today))
     pieces = [paragraph.text for paragraph in document.paragraphs]

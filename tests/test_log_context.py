@@ -9,8 +9,8 @@ import logging
 
 from celery.signals import task_postrun, task_prerun
 
-from appeals import phi
-from appeals.log_context import RequestOrTaskIDFilter
+from appeals.core import phi
+from appeals.core.log_context import RequestOrTaskIDFilter
 from denialhelp.celery import app as celery_app
 from tests.support.wizard_answers import PATIENT
 

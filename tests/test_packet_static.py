@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from appeals.letters.pdf import BASE_URL, ForbiddenResource, StaticFilesOnly
 from appeals.letters.rendering import render_packet
 from appeals.models import Letter, LetterTemplate, PlanType
-from appeals.pdf import BASE_URL, ForbiddenResource, StaticFilesOnly
 from tests.test_letter_packet import pdf_text
 
 pytestmark = pytest.mark.django_db

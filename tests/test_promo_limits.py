@@ -17,10 +17,10 @@ from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from appeals.email_identity import canonical_email, email_digest, legacy_email_digest
+from appeals.delivery.retention import purge_case
 from appeals.models import Order, Pricing, PromoCode, PromoRedemption
-from appeals.models.orders import Refusal, quote
-from appeals.retention import purge_case
+from appeals.orders.email_identity import canonical_email, email_digest, legacy_email_digest
+from appeals.orders.models import Refusal, quote
 from tests.conftest import need
 from tests.support.payment_helpers import deliver, pay, reviewed_case, session_of
 

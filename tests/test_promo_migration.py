@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from appeals.email_identity import email_digest
+from appeals.orders.email_identity import email_digest
 
 BEFORE = ("appeals", "0015_worker_heartbeat")
 AFTER = ("appeals", "0016_promo_redemptions")

@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from appeals.delivery.retention import purge_due, purge_on
 from appeals.models import Case, Letter, LetterShare, Order
-from appeals.retention import purge_due, purge_on
 from appeals.tasks import purge_patient_data
 from tests.support.payment_helpers import pay, reviewed_case
 from tests.support.wizard_answers import PATIENT

@@ -156,7 +156,7 @@ def test_starting_payments_is_rate_limited_and_keeps_what_was_typed(client, demo
 def test_error_emails_carry_the_traceback_without_link_tokens_or_patient_data(settings, mailoutbox):
     import logging
 
-    from appeals import phi
+    from appeals.core import phi
 
     settings.DEBUG = False
     settings.ADMINS = [("Staff", "staff@example.org")]
@@ -181,7 +181,7 @@ def test_json_log_lines_redact_exceptions(settings):
     import json
     import logging
 
-    from appeals import phi
+    from appeals.core import phi
 
     phi.remember({"patient": {"patient_name": PATIENT["patient_name"]}})
     stream = io.StringIO()

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from appeals.delivery.models import SHARES_PER_LETTER, ShareLimitReached
 from appeals.models import LetterAccess, LetterShare
-from appeals.models.letters import SHARES_PER_LETTER
 from tests.support.wizard_answers import PATIENT
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +124,17 @@ def test_the_number_of_live_links_is_capped(client, paid_letter):
     assert response.status_code == 400 and "Revoke one to make another" in response.content.decode()
     assert 'value="One too many"' in response.content.decode()
     assert LetterShare.objects.count() == SHARES_PER_LETTER
+
+
+def test_the_cap_is_kept_by_the_maker_itself_not_only_by_the_page(paid_letter):
+    letter = paid_letter.letter
+    for _ in range(SHARES_PER_LETTER):
+        LetterShare.make(letter, days=7)
+    with pytest.raises(ShareLimitReached):
+        LetterShare.make(letter, days=7)
+    assert LetterShare.objects.filter(letter=letter).count() == SHARES_PER_LETTER
+    LetterShare.objects.filter(letter=letter).first().revoke()
+    assert LetterShare.make(letter, days=7).is_active
 
 
 def test_no_share_link_before_the_letter_is_ready(client, demo_catalog, settings):

@@ -421,7 +421,7 @@ def test_prescriber_rules(client, demo_catalog, changes, field, message):
 
 @pytest.mark.parametrize("npi", ["1234567893", "1234-567-893", " 1245319599 ", "2000000002"])
 def test_valid_npis_are_accepted_and_stored_as_digits(client, demo_catalog, npi):
-    from appeals.wizard.validators import validate_npi
+    from appeals.intake.validators import validate_npi
 
     assert validate_npi(npi.strip()) == re.sub(r"\D", "", npi)
 

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from appeals.demo.loader import load_demo_catalog
+from appeals.letters.tasks import queue_render
 from appeals.models import Letter, LetterTemplate
 from denialhelp.celery import app as celery_app
 from tests.conftest import broker_reachable, need, start_worker, stop_process_group, wait_for, wait_until_ready
@@ -54,6 +55,7 @@ def test_a_library_warning_quoting_the_member_id_during_a_render_is_redacted_and
         name="With a card image", denial_type=case.denial_type, voice=LetterTemplate.Voice.PRESCRIBER, body=body
     )
     letter = Letter.create_for_case(case, template)
+    queue_render(letter)
     assert wait_for(lambda: Letter.objects.get(pk=letter.pk).status == Letter.Status.READY, timeout=90), json_worker.log()
     assert wait_for(lambda: "letter rendered" in json_worker.log(), timeout=10)
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from appeals.admin.readonly import ReadOnlyAdmin
+from appeals.delivery.retention import purge_on
 from appeals.models import Case
-from appeals.retention import purge_on
 
 
 @admin.register(Case)

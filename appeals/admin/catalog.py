@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from appeals.admin.readonly import ReadOnlyAdmin
+from appeals.catalog.models import ExceptionGround, IntakeSection
 from appeals.models import AppealDeadlineRule, CriteriaImport, Criterion, DenialType, Drug, Guide, Payer, PlanType
-from appeals.models.catalog import ExceptionGround, IntakeSection
 
 # A policy link typed without a scheme ("www.cigna.com/...") is an https link.
 HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}

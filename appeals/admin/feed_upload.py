@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from appeals.feeds.criteria import FeedRejected, import_criteria
+from appeals.catalog.criteria_import import FeedRejected, import_criteria
+from appeals.catalog.models import CriteriaImport
 
 
 class CriteriaUploadForm(forms.Form):
@@ -55,6 +56,4 @@ def upload_criteria_view(request: HttpRequest) -> HttpResponse:
 
 
 def _opts():
-    from appeals.models import CriteriaImport
-
     return CriteriaImport._meta

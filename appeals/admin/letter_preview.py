@@ -26,11 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from appeals.intake.answers import with_plan_type
 from appeals.letters.engine import LetterTemplateError
 from appeals.letters.packet import Packet, case_packet, packet_from_context
+from appeals.letters.pdf import html_to_pdf
 from appeals.letters.samples import sample_context
 from appeals.models import Case, Letter, LetterAccess, LetterTemplate, Order, PlanType
-from appeals.pdf import html_to_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class PreviewForm(forms.Form):
             return packet_from_context(context, self.template.body, voice=self.template.voice)
         case = self.cases[source]
         logger.info("staff previewed a letter template with a case", extra={"case_id": case.pk, "template_id": self.template.pk})
-        return case_packet(with_plan_type(case, plan_type), self.template, today=timezone.localdate())
+        return case_packet(case_with_plan_type(case, plan_type), self.template, today=timezone.localdate())
 
 
 def default_plan_type(template: LetterTemplate) -> PlanType | None:
@@ -112,12 +113,11 @@ def default_plan_type(template: LetterTemplate) -> PlanType | None:
     return PlanType.objects.first()
 
 
-def with_plan_type(case: Case, plan_type: PlanType | None) -> Case:
+def case_with_plan_type(case: Case, plan_type: PlanType | None) -> Case:
     """The case as if its plan type were another: an unsaved copy, so the preview never changes the case."""
     if plan_type is None:
         return case
-    answers = case.answers
-    answers.setdefault("plan", {})["plan_type"] = plan_type.slug
+    answers = with_plan_type(case.answers, plan_type.slug)
     return Case(
         pk=case.pk,
         drug=case.drug,

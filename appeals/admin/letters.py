@@ -19,11 +19,12 @@ from appeals.admin.letter_preview import (
     preview_pdf_view,
 )
 from appeals.admin.readonly import ReadOnlyAdmin
-from appeals.letters.engine import LetterTemplateError, compile_letter, render_letter
+from appeals.delivery.downloads import FILES, recorded_download
+from appeals.letters.engine import LetterTemplateError, compile_letter, render_letter_body
 from appeals.letters.samples import sample_context
+from appeals.letters.tasks import queue_render
 from appeals.letters.variables import variables_help
 from appeals.models import DenialType, Letter, LetterAccess, LetterShare, LetterTemplate, PlanType
-from appeals.views.delivery import FILES, recorded_download
 
 
 def covered_plan_types(plan_type, payer) -> list:
@@ -53,7 +54,7 @@ class LetterTemplateForm(forms.ModelForm):
             return data  # the model's clean() says why, once
         for plan_type in covered_plan_types(data.get("plan_type"), data.get("payer")):
             try:
-                render_letter(body, sample_context(denial_type, plan_type, data.get("payer")))
+                render_letter_body(body, sample_context(denial_type, plan_type, data.get("payer")))
             except LetterTemplateError as exc:
                 where = plan_type.name if plan_type else "a case whose plan type is not known"
                 self.add_error("body", f"{exc} (rendering a sample {denial_type.name.lower()} case, {where})")
@@ -107,7 +108,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
             return "Save the template to see it rendered with a sample case."
         plan_type = obj.plan_type or (obj.payer.plan_types.first() if obj.payer else PlanType.objects.first())
         try:
-            html = render_letter(obj.body, sample_context(obj.denial_type, plan_type, obj.payer))
+            html = render_letter_body(obj.body, sample_context(obj.denial_type, plan_type, obj.payer))
         except LetterTemplateError as exc:
             return format_html("<p class='errornote'>{}</p>", str(exc))
         # Staff-written markup over autoescaped sample data: shown as the letter will look.
@@ -243,7 +244,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the selected failed letters")
     def retry_failed(self, request, queryset) -> None:
-        retried = sum(letter.retry() for letter in queryset.filter(status=Letter.Status.FAILED))
+        retried = 0
+        for letter in queryset.filter(status=Letter.Status.FAILED):
+            if letter.retry():
+                queue_render(letter)
+                retried += 1
         skipped = queryset.count() - retried
         self.message_user(
             request,

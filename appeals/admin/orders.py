@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from appeals.admin.readonly import ReadOnlyAdmin
+from appeals.catalog.pricing import format_cents
 from appeals.models import Order, ProcessedEvent
-from appeals.models.pricing import format_cents
 
 
 @admin.register(Order)

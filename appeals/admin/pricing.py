@@ -7,8 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from appeals.catalog.pricing import format_cents
 from appeals.models import Pricing, PromoCode, PromoRedemption
-from appeals.models.pricing import format_cents
 
 
 @admin.register(Pricing)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from appeals.catalog.criteria_import import import_criteria
 from appeals.demo import data, plan_types
-from appeals.feeds.criteria import import_criteria
 from appeals.letters.defaults import ensure_default_letter_templates
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
 

@@ -7,39 +7,18 @@ instances, so a template cannot reach beyond what the letter should say.
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
-from appeals.deadlines import Deadline
-from appeals.models import Case, DenialType, Drug, Payer, PlanType
-from appeals.models.catalog import ExceptionGround
-from appeals.wizard.forms import (
-    MET,
-    NOT_SURE,
-    AuthorizationHistoryForm,
-    CompendiaForm,
-    DiagnosisForm,
-    FormularyAlternativeForm,
-    PatientForm,
-    PrescriberForm,
-    PriorTreatmentForm,
-    RequestedDrugForm,
-)
-from appeals.wizard.steps import current_criteria
-
-
-def _dates(item: dict, *names: str) -> dict:
-    return {**item, **{name: parse_date(item[name]) for name in names if item.get(name)}}
-
-
-def _all_fields(form_class, answers: dict, *extra: str) -> dict:
-    """Every field of a step, empty when not asked or not answered, so a
-    template can name any of them for any case."""
-    return {**dict.fromkeys([*form_class.base_fields, *extra], ""), **answers}
+from appeals.catalog.deadlines import Deadline
+from appeals.catalog.models import DenialType, Drug, ExceptionGround, Payer
+from appeals.intake.answers import CaseAnswers
+from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
+from appeals.intake.models import Case
+from appeals.intake.steps import current_criteria
 
 
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
     return build_letter_context(
-        answers=case.answers,
+        answers=case.typed_answers,
         drug=case.drug,
         payer=case.payer,
         denial_type=case.denial_type,
@@ -49,35 +28,30 @@ def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
 
 
 def build_letter_context(
-    *, answers: dict, drug: Drug, payer: Payer, denial_type: DenialType, criteria: list, deadlines: list[Deadline]
+    *, answers: CaseAnswers, drug: Drug, payer: Payer, denial_type: DenialType, criteria: list, deadlines: list[Deadline]
 ) -> dict:
     """The context from a case's answers; ``criteria`` are objects with key, requirement,
     source_title and effective_date (Criterion rows, or samples)."""
-    plan = answers.get("plan", {})
-    patient = _dates(_all_fields(PatientForm, answers.get("patient", {})), "birth_date")
-    diagnosis = _dates(
-        _all_fields(DiagnosisForm, answers.get("diagnosis", {}), "icd10_description"), "diagnosed_on", "activity_measured_on"
-    )
-    requested = answers.get("drug", {})
-    product = Drug.objects.filter(slug=requested.get("product")).first() if requested.get("product") else drug
-    plan_type = PlanType.objects.filter(slug=plan.get("plan_type")).first() if plan.get("plan_type") != NOT_SURE else None
+    plan = answers.plan
+    requested = answers.drug
+    product = Drug.objects.filter(slug=requested.product).first() if requested.product else drug
+    plan_type = answers.plan_type()
     outcomes = dict(PriorTreatmentForm.OUTCOMES)
     sites = dict(RequestedDrugForm.base_fields["site"].choices)
-    by_key = {item["key"]: item for item in answers.get("criteria", {}).get("items", [])}
 
     criteria_rows = []
     for criterion in criteria:
-        item = by_key.get(criterion.key, {})
+        item = answers.criteria.for_criterion(criterion.key)
         criteria_rows.append(
             {
                 "requirement": criterion.requirement,
                 "source_title": criterion.source_title,
                 "effective_date": criterion.effective_date,
-                "met": item.get("status") == MET,
-                "evidence": item.get("evidence", ""),
-                "evidence_date": parse_date(item["evidence_date"]) if item.get("evidence_date") else None,
-                "exception_ground": ExceptionGround(item["ground"]).label if item.get("ground") else "",
-                "explanation": item.get("explanation", ""),
+                "met": item.met,
+                "evidence": item.evidence,
+                "evidence_date": item.evidence_date or None,
+                "exception_ground": ExceptionGround(item.ground).label if item.ground else "",
+                "explanation": item.explanation,
             }
         )
 
@@ -97,51 +71,40 @@ def build_letter_context(
             "next_level": plan_type.next_level if plan_type else "",
             "rights": plan_type.rights() if plan_type else [],
             "state_law_applies": bool(plan_type and plan_type.state_step_therapy_law_applies),
-            "notice_date": parse_date(plan["notice_date"]) if plan.get("notice_date") else None,
-            "expedited": bool(plan.get("expedited")),
-            "claim_number": plan.get("claim_number", ""),
-            "reference_number": plan.get("reference_number", ""),
+            "notice_date": plan.notice_date or None,
+            "expedited": bool(plan.expedited),
+            "claim_number": plan.claim_number,
+            "reference_number": plan.reference_number,
         },
-        "patient": patient,
-        "diagnosis": diagnosis,
+        "patient": answers.patient.as_dict(),
+        "diagnosis": answers.diagnosis.as_dict(),
         "drug": {
             "name": product.name if product else drug.name,
             "generic_name": product.generic_name if product else "",
             "hcpcs_code": product.hcpcs_code if product else "",
-            "dose": requested.get("dose", ""),
-            "route": dict(Drug.Route.choices).get(requested.get("route", ""), ""),
-            "frequency": requested.get("frequency", ""),
-            "quantity": requested.get("quantity", ""),
-            "quantity_limit": requested.get("quantity_limit", ""),
-            "quantity_reason": requested.get("quantity_reason", ""),
-            "site": sites[requested["site"]] if requested.get("site") else "",
-            "site_reason": requested.get("site_reason", ""),
+            "dose": requested.dose,
+            "route": dict(Drug.Route.choices).get(requested.route, ""),
+            "frequency": requested.frequency,
+            "quantity": requested.quantity,
+            "quantity_limit": requested.quantity_limit,
+            "quantity_reason": requested.quantity_reason,
+            "site": sites[requested.site] if requested.site else "",
+            "site_reason": requested.site_reason,
         },
-        "treatments": [
-            {
-                **_dates(_all_fields(PriorTreatmentForm, item), "started_on", "stopped_on"),
-                "outcome": outcomes.get(item.get("outcome"), ""),
-            }
-            for item in answers.get("treatments", {}).get("items", [])
-        ],
+        "treatments": [{**item.as_dict(), "outcome": outcomes.get(item.outcome, "")} for item in answers.treatments],
         "alternatives": [
-            {
-                **_all_fields(FormularyAlternativeForm, item),
-                "ground": ExceptionGround(item["ground"]).label if item.get("ground") else "",
-            }
-            for item in answers.get("alternatives", {}).get("items", [])
+            {**item.as_dict(), "ground": ExceptionGround(item.ground).label if item.ground else ""}
+            for item in answers.alternatives
         ],
         "evidence": {
-            "compendia": [
-                label for value, label in CompendiaForm.COMPENDIA if value in answers.get("evidence", {}).get("compendia", [])
-            ],
-            "guidelines": answers.get("evidence", {}).get("guidelines", ""),
-            "literature": answers.get("evidence", {}).get("literature", ""),
+            "compendia": [label for value, label in CompendiaForm.COMPENDIA if value in answers.evidence.compendia],
+            "guidelines": answers.evidence.guidelines,
+            "literature": answers.evidence.literature,
         },
-        "authorization": _dates(_all_fields(AuthorizationHistoryForm, answers.get("authorization", {})), "approved_until"),
+        "authorization": answers.authorization.as_dict(),
         "criteria": criteria_rows,
-        "other_reasons": answers.get("criteria", {}).get("other_reasons", ""),
-        "prescriber": _all_fields(PrescriberForm, answers.get("prescriber", {})),
+        "other_reasons": answers.criteria.other_reasons,
+        "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
     }

@@ -81,7 +81,7 @@ def _compiled(body: str) -> Template:
     return count_output(ENGINE.from_string(body))
 
 
-def render_letter(body: str, context: dict) -> str:
+def render_letter_body(body: str, context: dict) -> str:
     """The letter as HTML; raises LetterTemplateError for a syntax error, a tag
     or filter that is not allowed, a render over its budget, or an unknown variable."""
     template = compile_letter(body)

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from appeals.deadlines import DECISION_EXPEDITED, FILE_APPEAL, STEP_LABELS
-from appeals.letters.context import letter_context
-from appeals.letters.defaults import default_body
-from appeals.letters.engine import render_letter
-from appeals.models import Case, LetterTemplate
-from appeals.wizard.steps import case_deadlines
+from appeals.catalog.deadlines import DECISION_EXPEDITED, FILE_APPEAL, STEP_LABELS
+from appeals.intake.models import Case
+from appeals.letters.case_letter import letter_for_case, letter_title
+from appeals.letters.engine import render_letter_body
+from appeals.letters.models import LetterTemplate
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,8 @@ class Packet:
 def packet_from_context(context: dict, body: str, *, voice: str) -> Packet:
     """The packet for a letter context (a case's, or a sample's) and a template body.
     Raises LetterTemplateError when the body cannot render this context."""
-    letter = render_letter(body, context)
-    title = f"Appeal: {context['drug']['name']}, {context['payer']['name']}"
+    letter = render_letter_body(body, context)
+    title = letter_title(context)
     html = render_to_string(
         "pdf/packet.html",
         # The letter is autoescaped by the letter engine; the packet's own template escapes the rest.
@@ -44,8 +43,5 @@ def packet_from_context(context: dict, body: str, *, voice: str) -> Packet:
 
 
 def case_packet(case: Case, template: LetterTemplate | None, *, today: datetime.date) -> Packet:
-    deadlines, _ = case_deadlines(case, today)
-    context = letter_context(case, deadlines)
-    if template is None:
-        return packet_from_context(context, default_body("prescriber"), voice=LetterTemplate.Voice.PRESCRIBER)
-    return packet_from_context(context, template.body, voice=template.voice)
+    letter = letter_for_case(case, template, today=today)
+    return packet_from_context(letter.context, letter.body, voice=letter.voice)

@@ -7,13 +7,15 @@ import datetime
 import logging
 import time
 
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from appeals.letters.engine import LetterTemplateError
+from appeals.letters.models import Letter
 from appeals.letters.packet import case_packet
-from appeals.models import Letter
-from appeals.pdf import html_to_pdf
+from appeals.letters.pdf import html_to_pdf
+from appeals.letters.signals import letter_ready
+from appeals.letters.word import case_letter_docx
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def render_packet(letter_id: int) -> str:
         raise PermanentRenderError(f"The letter template cannot render this case: {exc}") from exc
     pdf = html_to_pdf(packet.html)
     docx = letter_docx(letter.case, template, today=today)
-    letter.finish(
+    finished = letter.finish(
         html=packet.html,
         pdf=pdf.data,
         docx=docx,
@@ -44,26 +46,12 @@ def render_packet(letter_id: int) -> str:
         page_count=pdf.page_count,
         render_ms=round((time.perf_counter() - started) * 1000),
     )
+    if finished:
+        letter_id = letter.pk
+        transaction.on_commit(lambda: letter_ready.send(sender=Letter, letter_id=letter_id))
     return letter.status
 
 
 def letter_docx(case, template, *, today: datetime.date) -> bytes:
     """The editable Word version of the letter (see appeals.letters.word)."""
-    from appeals.letters.word import case_letter_docx
-
     return case_letter_docx(case, template, today=today)
-
-
-def requeue_stalled() -> int:
-    """Queue again every letter whose render message was lost; returns how many."""
-    count = 0
-    for letter in Letter.objects.stalled():
-        logger.info("re-queueing a stalled letter", extra={"letter_id": letter.pk, "status": letter.status})
-        # Back to PENDING, so the next sweep waits a whole lease again before
-        # sending it once more; a render that was only slow still finishes READY.
-        Letter.objects.filter(pk=letter.pk, status=Letter.Status.RENDERING).update(
-            status=Letter.Status.PENDING, lost_renders=F("lost_renders") + 1
-        )
-        letter.queue()
-        count += 1
-    return count

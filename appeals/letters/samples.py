@@ -8,9 +8,26 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from appeals.deadlines import CaseDates, compute_deadlines
+from appeals.catalog.deadlines import CaseDates, compute_deadlines
+from appeals.catalog.models import DenialType, Drug, Payer, PlanType
+from appeals.intake.answers import (
+    EXCEPTION,
+    MET,
+    NOT_SURE,
+    AlternativeAnswers,
+    AuthorizationAnswers,
+    CaseAnswers,
+    CriteriaAnswers,
+    CriterionAnswer,
+    DiagnosisAnswers,
+    EvidenceAnswers,
+    PatientAnswers,
+    PlanAnswers,
+    PrescriberAnswers,
+    RequestedDrugAnswers,
+    TreatmentAnswers,
+)
 from appeals.letters.context import build_letter_context
-from appeals.models import DenialType, Drug, Payer, PlanType
 
 
 @dataclass(frozen=True)
@@ -29,33 +46,33 @@ SAMPLE_CRITERIA = [
 ]
 
 
-def sample_answers(plan_type: PlanType | None, today: datetime.date) -> dict:
-    notice = today - datetime.timedelta(days=12)
-    return {
-        "plan": {"plan_type": plan_type.slug if plan_type else "not-sure", "notice_date": notice.isoformat(),
-                 "expedited": True, "claim_number": "CLM-000000", "reference_number": "REF-000000"},
-        "patient": {"patient_name": "Sample Patient", "birth_date": "1980-01-01", "member_id": "SAMPLE0001",
-                    "group_number": "G-0001", "state": "TX", "email": "sample@example.org"},
-        "diagnosis": {"icd10_code": "M32.14", "icd10_description": "Glomerular disease in systemic lupus erythematosus",
-                      "diagnosed_on": "2019-06-01", "severity": "moderate", "activity_measure": "SLEDAI-2K",
-                      "activity_score": "10", "activity_measured_on": (today - datetime.timedelta(days=20)).isoformat()},
-        "evidence": {"compendia": ["drugdex"], "guidelines": "Sample guideline, 2025", "literature": "Sample study, 2024"},
-        "drug": {"dose": "300 mg", "route": "iv", "frequency": "every 4 weeks", "quantity": "1 vial",
-                 "quantity_limit": "1 vial per 28 days", "quantity_reason": "Sample reason.",
-                 "site": "hospital_outpatient", "site_reason": "Sample reason."},
-        "treatments": {"items": [{"drug": "Sample drug", "dose": "400 mg daily", "started_on": "2020-01-10",
-                                  "stopped_on": "2021-03-01", "outcome": "inadequate_response", "notes": ""}]},
-        "alternatives": {"items": [{"drug": "Sample alternative", "ground": "expected_ineffective", "explanation": "Sample."}]},
-        "authorization": {"previously_approved": "yes", "authorization_number": "PA-0001", "approved_until": "2026-06-30", "history": ""},
-        "criteria": {"items": [
-            {"key": "diagnosis", "status": "met", "evidence": "Clinic note", "evidence_date": "2026-10-01"},
-            {"key": "prior-therapy", "status": "exception", "ground": "contraindicated", "explanation": "Sample."},
-        ], "other_reasons": "Sample other reason."},
-        "prescriber": {"prescriber_name": "Sample Prescriber", "credentials": "MD", "specialty": "Rheumatology",
-                       "npi": "1234567893", "practice_name": "Sample Clinic", "address_line1": "1 Sample Street",
-                       "address_line2": "", "city": "Austin", "state": "TX", "zip_code": "78701",
-                       "phone": "(512) 555-0100", "fax": "(512) 555-0101", "email": ""},
-    }  # fmt: skip
+def sample_answers(plan_type: PlanType | None, today: datetime.date) -> CaseAnswers:
+    """Every step answered, through the answers' schema."""
+    return CaseAnswers(
+        plan=PlanAnswers(plan_type=plan_type.slug if plan_type else NOT_SURE, notice_date=today - datetime.timedelta(days=12),
+                         expedited=True, claim_number="CLM-000000", reference_number="REF-000000"),
+        patient=PatientAnswers(patient_name="Sample Patient", birth_date=datetime.date(1980, 1, 1), member_id="SAMPLE0001",
+                               group_number="G-0001", state="TX", email="sample@example.org"),
+        diagnosis=DiagnosisAnswers(icd10_code="M32.14", icd10_description="Glomerular disease in systemic lupus erythematosus",
+                                   diagnosed_on=datetime.date(2019, 6, 1), severity="moderate", activity_measure="SLEDAI-2K",
+                                   activity_score="10", activity_measured_on=today - datetime.timedelta(days=20)),
+        evidence=EvidenceAnswers(compendia=["drugdex"], guidelines="Sample guideline, 2025", literature="Sample study, 2024"),
+        drug=RequestedDrugAnswers(dose="300 mg", route="iv", frequency="every 4 weeks", quantity="1 vial",
+                                  quantity_limit="1 vial per 28 days", quantity_reason="Sample reason.",
+                                  site="hospital_outpatient", site_reason="Sample reason."),
+        treatments=[TreatmentAnswers(drug="Sample drug", dose="400 mg daily", started_on=datetime.date(2020, 1, 10),
+                                     stopped_on=datetime.date(2021, 3, 1), outcome="inadequate_response")],
+        alternatives=[AlternativeAnswers(drug="Sample alternative", ground="expected_ineffective", explanation="Sample.")],
+        authorization=AuthorizationAnswers(previously_approved="yes", authorization_number="PA-0001",
+                                           approved_until=datetime.date(2026, 6, 30)),
+        criteria=CriteriaAnswers(items=[
+            CriterionAnswer(key="diagnosis", status=MET, evidence="Clinic note", evidence_date=datetime.date(2026, 10, 1)),
+            CriterionAnswer(key="prior-therapy", status=EXCEPTION, ground="contraindicated", explanation="Sample."),
+        ], other_reasons="Sample other reason."),
+        prescriber=PrescriberAnswers(prescriber_name="Sample Prescriber", credentials="MD", specialty="Rheumatology",
+                                     npi="1234567893", practice_name="Sample Clinic", address_line1="1 Sample Street",
+                                     city="Austin", state="TX", zip_code="78701", phone="(512) 555-0100", fax="(512) 555-0101"),
+    )  # fmt: skip
 
 
 def sample_context(denial_type: DenialType, plan_type: PlanType | None, payer: Payer | None = None) -> dict:
@@ -71,5 +88,10 @@ def sample_context(denial_type: DenialType, plan_type: PlanType | None, payer: P
     rules = list(plan_type.deadline_rules.all()) if plan_type and plan_type.pk else []
     deadlines = compute_deadlines(rules, CaseDates(notice_date=today - datetime.timedelta(days=12), today=today, expedited=True))
     return build_letter_context(
-        answers=answers, drug=drug, payer=payer, denial_type=denial_type, criteria=SAMPLE_CRITERIA, deadlines=deadlines
+        answers=answers,
+        drug=drug,
+        payer=payer,
+        denial_type=denial_type,
+        criteria=SAMPLE_CRITERIA,
+        deadlines=deadlines,
     )

@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -36,11 +35,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
-from appeals.letters.context import letter_context
-from appeals.letters.defaults import default_body
-from appeals.letters.engine import render_letter
-from appeals.models import Case, LetterTemplate
-from appeals.wizard.steps import case_deadlines
+from appeals.intake.models import Case
+from appeals.letters.case_letter import letter_for_case
+from appeals.letters.models import LetterTemplate
 
 # The PDF's page (static/css/packet.css): US Letter, the same margins, a serif
 # face metric-compatible with the PDF's Liberation Serif, "Page X of Y" below.
@@ -597,8 +594,5 @@ def letter_docx_from_html(letter_html: str, *, title: str) -> bytes:
 def case_letter_docx(case: Case, template: LetterTemplate | None, *, today: datetime.date | None = None) -> bytes:
     """A case's letter as Word, from the same context and body as its PDF.
     ``today`` is the date the PDF was rendered for, so both carry the same dates."""
-    deadlines, _ = case_deadlines(case, today or timezone.localdate())
-    context = letter_context(case, deadlines)
-    body = template.body if template is not None else default_body(LetterTemplate.Voice.PRESCRIBER)
-    title = f"Appeal: {context['drug']['name']}, {context['payer']['name']}"
-    return letter_docx_from_html(render_letter(body, context), title=title)
+    letter = letter_for_case(case, template, today=today)
+    return letter_docx_from_html(letter.html(), title=letter.title)

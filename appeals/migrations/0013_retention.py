@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='purged_at',
-            field=models.DateTimeField(blank=True, help_text='When its patient data was deleted (appeals.retention).', null=True),
+            field=models.DateTimeField(blank=True, help_text='When its patient data was deleted (appeals.delivery.retention).', null=True),
         ),
         migrations.AlterField(
             model_name='letter',

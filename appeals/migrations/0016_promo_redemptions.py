@@ -34,7 +34,7 @@ STATE_OF_ORDER = {
 
 def key_digests_and_record_uses(apps, schema_editor):
     # The app's own normalisation and key: what new orders are compared with.
-    from appeals.email_identity import email_digest
+    from appeals.orders.email_identity import email_digest
 
     Order = apps.get_model("appeals", "Order")
     PromoRedemption = apps.get_model("appeals", "PromoRedemption")
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='order',
             name='email_digest',
-            field=models.CharField(db_index=True, editable=False, help_text='Keyed HMAC of the canonical address (appeals.email_identity).', max_length=64),
+            field=models.CharField(db_index=True, editable=False, help_text='Keyed HMAC of the canonical address (appeals.orders.email_identity).', max_length=64),
         ),
         migrations.CreateModel(
             name='PromoRedemption',

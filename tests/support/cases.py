@@ -15,9 +15,9 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.urls import reverse
 
+from appeals.intake.forms import StartForm
+from appeals.intake.steps import first_incomplete
 from appeals.models import Case
-from appeals.wizard.forms import StartForm
-from appeals.wizard.steps import first_incomplete
 from tests.support.wizard_answers import answers_for
 
 MAX_STEPS = 20

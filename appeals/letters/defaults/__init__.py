@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from appeals.catalog.models import DenialType
+from appeals.letters.models import LetterTemplate
+
 HERE = Path(__file__).parent
 NAME_BY_VOICE = {"prescriber": "prescriber's letter", "patient": "patient's letter"}
 
@@ -15,8 +18,6 @@ def default_body(voice: str) -> str:
 
 def ensure_default_letter_templates() -> int:
     """A general template in each voice for every denial type that has none; returns how many were added."""
-    from appeals.models import DenialType, LetterTemplate
-
     added = 0
     for denial_type in DenialType.objects.all():
         for voice in LetterTemplate.Voice.values:

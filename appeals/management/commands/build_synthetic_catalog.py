@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appeals.caching import bump_catalog_version
+from appeals.catalog.caching import bump_catalog_version
 from appeals.demo.loader import load_plan_types
 from appeals.models import Case, Criterion, DenialType, Drug, Guide, LetterTemplate, Payer, PlanType
 

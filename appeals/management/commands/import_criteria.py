@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from appeals.feeds.criteria import FeedRejected, import_criteria
+from appeals.catalog.criteria_import import FeedRejected, import_criteria
 
 
 class Command(BaseCommand):

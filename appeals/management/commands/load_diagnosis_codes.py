@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from appeals.models.diagnosis import DiagnosisCode, load_diagnosis_codes
+from appeals.catalog.diagnosis import DiagnosisCode, load_diagnosis_codes
 
 
 class Command(BaseCommand):

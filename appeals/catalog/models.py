@@ -1,0 +1,495 @@
+"""The catalog: what a denial can be about and the rules that answer it.
+
+Drugs, payers, denial types and plan types are staff-curated reference data.
+Criteria arrive through the criteria feed (``appeals.catalog.criteria_import``) and are
+versioned rather than edited, so a letter can name the exact version of a
+payer's requirement it answered.  A Guide is the hand-written content of one
+drug × payer × denial type landing page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class ExceptionGround(models.TextChoices):
+    """The grounds state step-therapy laws (and most payer policies) accept for
+    skipping a required drug.  The model language is near-identical across
+    AR 23-79-2104(b), AZ 20-3654(B), TX Ins. Code 1369.0546(c) and others."""
+
+    CONTRAINDICATED = "contraindicated", "Contraindicated or likely to cause harm"
+    EXPECTED_INEFFECTIVE = "expected_ineffective", "Expected to be ineffective"
+    TRIED_AND_FAILED = "tried_and_failed", "Tried before (same drug, class or mechanism) and stopped"
+    STABLE_ON_CURRENT = "stable_on_current", "Stable on the prescribed drug"
+    NOT_BEST_INTEREST = "not_best_interest", "Not in the patient's best interest"
+
+
+class IntakeSection(models.TextChoices):
+    """Wizard sections a denial type may need on top of the ones every case
+    asks (plan and denial, patient, diagnosis, requested drug, criteria
+    mapping, prescriber)."""
+
+    PRIOR_TREATMENTS = "prior_treatments", "Prior treatments with dates and outcomes"
+    DISEASE_ACTIVITY = "disease_activity", "Severity and disease-activity measures"
+    DOSE_AND_QUANTITY = "dose_and_quantity", "Dose, frequency and quantity requested"
+    COMPENDIA_SUPPORT = "compendia_support", "Compendium and guideline support for the use"
+    FORMULARY_ALTERNATIVES = "formulary_alternatives", "Formulary alternatives and why each fails"
+    SITE_OF_CARE = "site_of_care", "Site of care and why it is needed"
+    AUTHORIZATION_HISTORY = "authorization_history", "Prior authorization history"
+
+
+class Verification(models.TextChoices):
+    """How well a rule was checked (the legend of domain-facts.md)."""
+
+    VERIFIED = "V", "Verified against the regulation or an agency page"
+    SECONDARY = "S", "Secondary source only"
+    UNVERIFIED = "U", "Unverified"
+
+
+hcpcs_validator = RegexValidator(r"^[A-Z][0-9]{4}$", "A HCPCS code is one capital letter and four digits, e.g. J0491.")
+
+
+def normalize_us_phone(value: str) -> str:
+    """'800.555.0100', '1-800-555-0100' → '(800) 555-0100'.  Raises ValidationError."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise ValidationError("Enter a 10-digit US number, e.g. (800) 555-0100.")
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
+def text_lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def parse_rights(value: str) -> list[dict[str, str]]:
+    """'statement | citation' lines → [{"text": …, "citation": …}]; the citation may be left out."""
+    rights = []
+    for line in text_lines(value):
+        text, _, citation = line.partition("|")
+        rights.append({"text": text.strip(), "citation": citation.strip()})
+    return rights
+
+
+def validate_rights(value: str) -> None:
+    for number, line in enumerate(text_lines(value), start=1):
+        if line.count("|") > 1 or not line.partition("|")[0].strip():
+            raise ValidationError(f"Line {number}: write the right, then optionally ' | ' and its citation.")
+
+
+def _validate_choice_list(value: object, choices: type[models.TextChoices], label: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(f"{label} must be a list of names.")
+    unknown = sorted(set(value) - set(choices.values))
+    if unknown:
+        raise ValidationError(f"Unknown {label.lower()}: {', '.join(unknown)}.")
+
+
+class PlanType(models.Model):
+    """A kind of coverage, which decides the appeal rules and deadlines."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists and in the wizard.")
+    description = models.TextField(help_text="One or two sentences a patient recognises their coverage by.")
+    how_to_tell = models.TextField(
+        blank=True,
+        help_text="Help shown in the wizard for telling this plan type from similar ones, and what to do when unsure.",
+    )
+    governing_law = models.CharField(max_length=255, help_text="e.g. ERISA §503 and 29 CFR 2560.503-1.")
+    first_level_reviewer = models.CharField(max_length=255)
+    next_level = models.CharField(max_length=255, help_text="Who decides after the plan, e.g. a state external review.")
+    state_step_therapy_law_applies = models.BooleanField(
+        default=False,
+        help_text="Whether state step-therapy and external-review laws can reach this coverage.",
+    )
+    appeal_rights = models.TextField(
+        blank=True,
+        validators=[validate_rights],
+        help_text="The rights an appeal letter asserts for this coverage, one per line, each followed by ' | ' and its "
+        "citation where there is one, e.g. 'Free copies of every document relevant to the claim | 29 CFR 2560.503-1(h)(2)(iii)'.",
+    )
+    enclosures = models.TextField(
+        blank=True,
+        help_text="What an appeal under this coverage should attach beyond the usual records, one item per line "
+        "(e.g. the Medicare appointment-of-representative form).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rights(self) -> list[dict[str, str]]:
+        return parse_rights(self.appeal_rights)
+
+    def enclosure_list(self) -> list[str]:
+        return text_lines(self.enclosures)
+
+
+class AppealDeadlineRule(models.Model):
+    """One dated step of a plan type's appeal process, as data staff can correct."""
+
+    class Step(models.TextChoices):
+        FILE_APPEAL = "file_appeal", "File the internal appeal"
+        DECISION_STANDARD = "decision_standard", "Plan decides a standard appeal"
+        DECISION_EXPEDITED = "decision_expedited", "Plan decides an expedited appeal"
+        FILE_NEXT_LEVEL = "file_next_level", "Ask for the next level of review"
+        NEXT_LEVEL_DECISION_STANDARD = "next_level_decision_standard", "Next level decides (standard)"
+        NEXT_LEVEL_DECISION_EXPEDITED = "next_level_decision_expedited", "Next level decides (expedited)"
+
+    class Unit(models.TextChoices):
+        HOURS = "hours", "hours"
+        DAYS = "days", "calendar days"
+        MONTHS = "months", "months"
+
+    class CountedFrom(models.TextChoices):
+        NOTICE_DATE = "notice_date", "the date on the denial notice"
+        NOTICE_RECEIPT = "notice_receipt", "receipt of the denial notice"
+        APPEAL_RECEIVED = "appeal_received", "the plan's receipt of the appeal"
+        APPEAL_DECISION = "appeal_decision", "the date of the appeal decision"
+
+    plan_type = models.ForeignKey(PlanType, on_delete=models.CASCADE, related_name="deadline_rules")
+    step = models.CharField(max_length=40, choices=Step.choices)
+    amount = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty when the step has no time limit.")
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.DAYS)
+    counted_from = models.CharField(max_length=20, choices=CountedFrom.choices)
+    receipt_presumption_days = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="When counted from receipt: receipt is presumed this many days after the notice date (Part D: 5).",
+    )
+    automatic = models.BooleanField(
+        default=False,
+        help_text="The plan forwards the case itself; the person files nothing (e.g. Medicare Advantage to the IRE).",
+    )
+    citation = models.CharField(max_length=255)
+    verification = models.CharField(max_length=1, choices=Verification.choices, default=Verification.VERIFIED)
+    explanation = models.TextField(blank=True, help_text="Plain-language note shown with the date.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_type", "step"]
+        constraints = [models.UniqueConstraint(fields=["plan_type", "step"], name="one_rule_per_plan_type_step")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_type}: {self.get_step_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.amount is None and not self.automatic:
+            errors["amount"] = "Give the time limit, or mark the step as automatic."
+        if self.receipt_presumption_days and self.counted_from != self.CountedFrom.NOTICE_RECEIPT:
+            errors["receipt_presumption_days"] = (
+                "A receipt presumption only applies when the time counts from receipt of the notice."
+            )
+        if self.unit == self.Unit.HOURS and self.step in (self.Step.FILE_APPEAL, self.Step.FILE_NEXT_LEVEL):
+            errors["unit"] = "Filing windows are counted in days or months."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Drug(models.Model):
+    """A single agent (anifrolumab) or a class (JAK inhibitor) with member agents."""
+
+    class Kind(models.TextChoices):
+        AGENT = "agent", "Single agent"
+        CLASS = "class", "Drug class"
+
+    class Route(models.TextChoices):
+        INTRAVENOUS = "iv", "Intravenous"
+        SUBCUTANEOUS = "sc", "Subcutaneous"
+        IV_OR_SC = "iv_sc", "Intravenous or subcutaneous"
+        ORAL = "oral", "Oral"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, help_text="As page titles use it: 'Anifrolumab', 'JAK inhibitor'.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AGENT)
+    drug_class = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        limit_choices_to={"kind": Kind.CLASS},
+        help_text="For an agent: the class it belongs to, if the catalog has one.",
+    )
+    generic_name = models.CharField(max_length=120, blank=True, help_text="Nonproprietary name, e.g. anifrolumab-fnia.")
+    brand_names = models.CharField(max_length=255, blank=True, help_text="Comma-separated, e.g. Xeljanz, Xeljanz XR.")
+    hcpcs_code = models.CharField(max_length=5, blank=True, validators=[hcpcs_validator])
+    hcpcs_unit = models.CharField(max_length=40, blank=True, help_text="What one billing unit is, e.g. 1 mg.")
+    route = models.CharField(max_length=10, choices=Route.choices, blank=True)
+    typical_dose = models.CharField(max_length=255, blank=True, help_text="Label dosing, e.g. 300 mg IV every 4 weeks.")
+    fda_approval_date = models.DateField(null=True, blank=True)
+    label_url = models.URLField(blank=True, help_text="Link to the FDA prescribing information.")
+    indication = models.TextField(blank=True, help_text="The labelled indication(s), in the label's words where possible.")
+    specialty = models.CharField(max_length=80, blank=True, help_text="e.g. Rheumatology, Oncology.")
+    guideline_body = models.CharField(max_length=80, blank=True, help_text="Who speaks for its use, e.g. ACR, NCCN, AAD.")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("drug_hub", args=[self.slug])
+
+    @property
+    def is_class(self) -> bool:
+        return self.kind == self.Kind.CLASS
+
+    def clean(self) -> None:
+        if self.drug_class_id is None:
+            return
+        if self.is_class:
+            raise ValidationError({"drug_class": "A drug class cannot itself belong to a class."})
+        if self.pk is not None and self.drug_class_id == self.pk:
+            raise ValidationError({"drug_class": "A drug cannot be its own class."})
+        if self.drug_class.kind != self.Kind.CLASS:
+            raise ValidationError({"drug_class": "Choose a catalog entry of kind 'Drug class'."})
+
+
+class Payer(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    aliases = models.TextField(
+        blank=True, help_text="Other names people search for, one per line (e.g. Express Scripts for Cigna)."
+    )
+    plan_types = models.ManyToManyField(PlanType, related_name="payers", blank=True, help_text="The plan types it sells.")
+    appeals_address = models.TextField(blank=True, help_text="Mailing address for appeals, as the letter should print it.")
+    appeals_fax = models.CharField(max_length=20, blank=True)
+    appeals_phone = models.CharField(max_length=20, blank=True)
+    coverage_policy_url = models.URLField(blank=True, help_text="Where the payer publishes its drug coverage policies.")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[plan_types])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("payer_hub", args=[self.slug])
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("appeals_fax", "appeals_phone"):
+            value = getattr(self, field)
+            if value:
+                try:
+                    setattr(self, field, normalize_us_phone(value))
+                except ValidationError as exc:
+                    errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+
+class DenialType(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True, help_text="Short name, e.g. Step therapy.")
+    title_phrase = models.CharField(
+        max_length=120,
+        help_text="Completes '<Drug> denied … by <Payer>?', e.g. 'for failing step therapy'.",
+    )
+    flips_when = models.TextField(help_text="One line: what usually gets this denial overturned.")
+    typical_wording = models.CharField(max_length=255, blank=True, help_text="How the denial notice usually puts it, with codes.")
+    exception_grounds = models.JSONField(
+        default=list, blank=True, help_text="Exception grounds a person may claim against a criterion of this denial type."
+    )
+    intake_sections = models.JSONField(
+        default=list, blank=True, help_text="Wizard sections this denial type needs beyond the ones every case asks."
+    )
+    enclosures = models.TextField(
+        blank=True,
+        help_text="What an appeal of this denial type should attach beyond the usual records, one item per line "
+        "(e.g. compendium printouts for an off-label use).",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("denial_hub", args=[self.slug])
+
+    def clean(self) -> None:
+        errors = {}
+        for field, choices, label in (
+            ("exception_grounds", ExceptionGround, "Exception grounds"),
+            ("intake_sections", IntakeSection, "Intake sections"),
+        ):
+            try:
+                _validate_choice_list(getattr(self, field), choices, label)
+            except ValidationError as exc:
+                errors[field] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def enclosure_list(self) -> list[str]:
+        return text_lines(self.enclosures)
+
+    def get_exception_grounds_display(self) -> list[str]:
+        return [ExceptionGround(value).label for value in self.exception_grounds if value in ExceptionGround.values]
+
+
+class CriteriaImport(models.Model):
+    """One criteria-feed file that changed the catalog (a no-op import leaves no row)."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_count = models.PositiveIntegerField(default=0)
+    retired_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class CriterionQuerySet(models.QuerySet):
+    def for_combo(self, drug: Drug, payer: Payer, denial_type: DenialType) -> CriterionQuerySet:
+        return self.filter(drug=drug, payer=payer, denial_type=denial_type)
+
+    def latest_versions(self) -> CriterionQuerySet:
+        """The newest version of each criterion, including one not yet in force."""
+        return self.filter(retired_on__isnull=True)
+
+    def in_force_on(self, day: datetime.date) -> CriterionQuerySet:
+        return self.filter(Q(effective_date__lte=day), Q(retired_on__isnull=True) | Q(retired_on__gt=day))
+
+
+class Criterion(models.Model):
+    """One version of one payer requirement for a drug × denial type.
+
+    Rows are never edited after import: a changed requirement retires this row
+    (``retired_on`` = the new version's effective date) and adds a new one, so
+    a letter that answered this version can still cite it.
+    """
+
+    class Kind(models.TextChoices):
+        DIAGNOSIS = "diagnosis", "Diagnosis"
+        PRIOR_THERAPY = "prior_therapy", "Prior therapy"
+        SEVERITY = "severity", "Severity"
+        DOSING = "dosing", "Dosing"
+        PRESCRIBER = "prescriber", "Prescriber"
+        OTHER = "other", "Other"
+
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="criteria")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="criteria")
+    denial_type = models.ForeignKey(DenialType, on_delete=models.PROTECT, related_name="criteria")
+    key = models.SlugField(max_length=80, help_text="Stable name of the criterion within its combination, from the feed.")
+    position = models.PositiveSmallIntegerField(help_text="Order on the page and in the letter.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    requirement = models.TextField(help_text="What the payer requires, in the policy's words where possible.")
+    evidence = models.TextField(help_text="What chart evidence answers it.")
+    source_title = models.CharField(max_length=255, help_text="The payer document the criterion comes from.")
+    source_url = models.URLField(blank=True, max_length=500)
+    effective_date = models.DateField(help_text="When this version of the criterion took effect.")
+    retired_on = models.DateField(
+        null=True, blank=True, help_text="When a newer version took effect or the criterion was dropped; empty while current."
+    )
+    criteria_import = models.ForeignKey(CriteriaImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="criteria")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CriterionQuerySet.as_manager()
+
+    # The fields that make a version: a difference in any of them is a new version.
+    VERSIONED_FIELDS = ("position", "kind", "requirement", "evidence", "source_title", "source_url", "effective_date")
+
+    class Meta:
+        ordering = ["drug", "payer", "denial_type", "position", "key", "effective_date"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "payer", "denial_type", "key"],
+                condition=Q(retired_on__isnull=True),
+                name="one_latest_version_per_criterion",
+            ),
+            models.UniqueConstraint(
+                fields=["drug", "payer", "denial_type", "key", "effective_date"],
+                name="one_version_per_criterion_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True) | Q(retired_on__gte=models.F("effective_date")),
+                name="criterion_retired_after_effective",
+            ),
+        ]
+        indexes = [models.Index(fields=["drug", "payer", "denial_type", "retired_on"], name="criterion_combo_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.drug} × {self.payer} × {self.denial_type}: {self.key} (from {self.effective_date})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.retired_on is None
+
+
+class Guide(models.Model):
+    """The hand-written sections of one drug × payer × denial type page."""
+
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="guides")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="guides")
+    denial_type = models.ForeignKey(DenialType, on_delete=models.PROTECT, related_name="guides")
+    body = models.TextField(help_text="Markdown. Use '## ' headings for sections; HTML is sanitised on display.")
+    meta_description = models.CharField(
+        max_length=300, blank=True, help_text="For search results; a default is written when empty."
+    )
+    published = models.BooleanField(default=False)
+    reviewed_by = models.CharField(max_length=120, blank=True, help_text="Name and credentials of the reviewer.")
+    reviewed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["drug", "payer", "denial_type"]
+        constraints = [models.UniqueConstraint(fields=["drug", "payer", "denial_type"], name="one_guide_per_combination")]
+        indexes = [
+            models.Index(fields=["published", "updated_at"], name="guide_published_idx"),
+            # A landing page's "other drugs at this payer for this denial".
+            models.Index(fields=["payer", "denial_type"], name="guide_payer_denial_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug} × {self.payer} × {self.denial_type}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("landing", args=[self.drug.slug, self.payer.slug, self.denial_type.slug])
+
+    @property
+    def title(self) -> str:
+        return f"{self.drug.name} denied {self.denial_type.title_phrase} by {self.payer.name}?"
+
+    def clean(self) -> None:
+        if self.published and not (self.reviewed_by and self.reviewed_on):
+            raise ValidationError("A guide is published only after review: fill in reviewed by and reviewed on.")

@@ -1,0 +1,538 @@
+"""Wizard forms.  Every text is bounded, every date checked against the
+calendar, and every message sits at its field (crispy renders them with
+aria-describedby, so screen readers announce them)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html
+from localflavor.us.forms import USZipCodeField
+from localflavor.us.us_states import STATE_CHOICES
+
+from appeals.catalog.models import Criterion, DenialType, Drug, ExceptionGround, Payer, PlanType, normalize_us_phone
+from appeals.intake.answers import NOT_SURE
+from appeals.intake.validators import diagnosis_for, validate_npi
+
+EARLIEST_NOTICE = datetime.date(2000, 1, 1)
+OLDEST_AGE_YEARS = 125
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class CatalogEntryField(forms.CharField):
+    """A drug or payer typed by name (with the browser's own type-ahead from a
+    <datalist>, so it works without JavaScript), resolved to its catalog row."""
+
+    def __init__(self, *, lookup, datalist: str, noun: str, **kwargs):
+        super().__init__(max_length=120, **kwargs)
+        self.lookup, self.noun = lookup, noun
+        self.widget.attrs.update({"list": datalist, "autocomplete": "off"})
+
+    def clean(self, value):
+        text = super().clean(value).strip()
+        found = self.lookup(text)
+        if found is None:
+            raise forms.ValidationError(
+                f"We could not find the {self.noun} “%(text)s”. Pick one of the suggestions as you type, or check the spelling.",
+                code="unknown",
+                params={"text": text},
+            )
+        return found
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip().lower() for name in re.split(r"[,\n]", text) if name.strip()]
+
+
+def find_drug(text: str) -> Drug | None:
+    wanted = text.lower()
+    candidates = Drug.objects.filter(
+        Q(slug__iexact=text) | Q(name__iexact=text) | Q(generic_name__iexact=text) | Q(brand_names__icontains=text)
+    )
+    for drug in candidates:
+        if wanted in (drug.slug, drug.name.lower(), drug.generic_name.lower()) or wanted in _names(drug.brand_names):
+            return drug
+    return None
+
+
+def find_payer(text: str) -> Payer | None:
+    wanted = text.lower()
+    for payer in Payer.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text) | Q(aliases__icontains=text)):
+        if wanted in (payer.slug, payer.name.lower()) or wanted in _names(payer.aliases):
+            return payer
+    return None
+
+
+class StartForm(forms.Form):
+    """Which drug, payer and denial: prefilled from a landing page's link, or typed with suggestions."""
+
+    drug = CatalogEntryField(
+        lookup=find_drug, datalist="drug-names", noun="drug", label="Drug that was denied",
+        help_text="Brand or generic name, e.g. Saphnelo or anifrolumab.",
+    )  # fmt: skip
+    payer = CatalogEntryField(
+        lookup=find_payer, datalist="payer-names", noun="insurer", label="Insurer or health plan",
+        help_text="The company named on the denial notice.",
+    )  # fmt: skip
+    denial = forms.ModelChoiceField(
+        queryset=DenialType.objects.order_by("order", "name"), to_field_name="slug",
+        empty_label="Choose the reason", label="Reason the notice gives",
+    )  # fmt: skip
+    promo = forms.CharField(max_length=40, required=False, label="Promo code (optional)")
+
+    @staticmethod
+    def initial_from_query(query) -> dict:
+        """Initial answers from a landing page's ?drug=&payer=&denial=&promo= (slugs shown as names)."""
+        slugs = {key: query.get(key, "")[:100] for key in ("drug", "payer", "denial", "promo")}
+        drug = Drug.objects.filter(slug=slugs["drug"]).first()
+        payer = Payer.objects.filter(slug=slugs["payer"]).first()
+        return {
+            "drug": drug.name if drug else "",
+            "payer": payer.name if payer else "",
+            "denial": slugs["denial"],
+            "promo": slugs["promo"],
+        }
+
+    def clean_promo(self) -> str:
+        return self.cleaned_data["promo"].strip().upper()
+
+
+class ResumeEmailForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Email address")
+
+
+class PlanForm(forms.Form):
+    plan_type = forms.ChoiceField(widget=forms.RadioSelect, label="What kind of plan is it?")
+    notice_date = forms.DateField(
+        label="Date printed on the denial notice",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Deadlines are counted from this date.",
+    )
+    notice_received_on = forms.DateField(
+        required=False,
+        label="Day you received the notice (if you know it)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Some plans count from receipt. Leave empty if unsure: we then count from the printed date, which "
+        "is never later than the real deadline.",
+    )
+    expedited = forms.BooleanField(
+        required=False,
+        label="Could waiting weeks for a decision seriously jeopardize the patient's life, health or ability to "
+        "regain maximum function?",
+        help_text="If yes, the appeal asks for an expedited decision (usually within 72 hours). The treating "
+        "physician's statement that it is urgent is what counts.",
+    )
+    claim_number = forms.CharField(max_length=64, required=False, label="Claim or authorization number")
+    reference_number = forms.CharField(max_length=64, required=False, label="Other reference or case number")
+
+    def __init__(self, *args, payer: Payer, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan_types = list(payer.plan_types.order_by("order", "name")) or list(PlanType.objects.order_by("order"))
+        self.plan_types = {plan_type.slug: plan_type for plan_type in plan_types}
+        self.fields["plan_type"].choices = [(plan_type.slug, plan_type.name) for plan_type in plan_types] + [
+            (NOT_SURE, "Not sure")
+        ]
+        self.fields["plan_type"].help_text = (
+            "An employer plan is self-funded when the employer pays the claims and the insurer only administers "
+            "them; the plan documents (the Summary Plan Description) say which. Not sure? Choose “Not sure”: we "
+            "use the earliest deadline of the plan types this insurer sells, and you can change the answer later."
+        )
+
+    def clean_notice_date(self) -> datetime.date:
+        day = self.cleaned_data["notice_date"]
+        if day > _today():
+            raise forms.ValidationError("The notice date cannot be in the future. Check the date printed on it.")
+        if day < EARLIEST_NOTICE:
+            raise forms.ValidationError("That date is too long ago; check the year.")
+        return day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        notice, received = data.get("notice_date"), data.get("notice_received_on")
+        if received:
+            if received > _today():
+                self.add_error("notice_received_on", "The day you received it cannot be in the future.")
+            elif notice and received < notice:
+                self.add_error("notice_received_on", "You cannot have received the notice before the date on it.")
+        return data
+
+
+class PatientForm(forms.Form):
+    patient_name = forms.CharField(max_length=120, label="Patient's full name", help_text="As on the insurance card.")
+    birth_date = forms.DateField(label="Date of birth", widget=forms.DateInput(attrs={"type": "date"}))
+    member_id = forms.CharField(max_length=40, label="Member ID")
+    group_number = forms.CharField(max_length=40, required=False, label="Group number (if on the card)")
+    state = forms.ChoiceField(
+        choices=[("", "Choose a state")] + list(STATE_CHOICES),
+        label="State where the patient lives",
+        help_text="Many states have step-therapy laws that apply to state-regulated plans.",
+    )
+    email = forms.EmailField(
+        max_length=254, label="Email", help_text="For the link to this case and the finished letter. Nothing else."
+    )
+
+    def clean_birth_date(self) -> datetime.date:
+        day = self.cleaned_data["birth_date"]
+        today = _today()
+        if day > today:
+            raise forms.ValidationError("A date of birth cannot be in the future.")
+        if day < today - relativedelta(years=OLDEST_AGE_YEARS):  # safe on February 29
+            raise forms.ValidationError("That date of birth is more than 125 years ago; check the year.")
+        return day
+
+    def clean_member_id(self) -> str:
+        return self.cleaned_data["member_id"].strip()
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _text_area(label: str, *, max_length: int, required: bool = True, help_text: str = "", rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
+    )
+
+
+def _not_in_future(form: forms.Form, field: str, message: str) -> None:
+    day = form.cleaned_data.get(field)
+    if day and day > _today():
+        form.add_error(field, message)
+
+
+ACTIVITY_EXAMPLES = {
+    "Oncology": "e.g. ECOG performance status",
+    "Rheumatology": "e.g. SLEDAI-2K, CDAI or DAS28-CRP",
+}
+
+
+class DiagnosisForm(forms.Form):
+    icd10_code = forms.CharField(
+        max_length=12,
+        label="ICD-10-CM diagnosis code",
+        help_text="On the denial notice, the prescription or the visit summary, e.g. M32.14. Letters and digits; the dot is optional.",
+    )
+    diagnosed_on = _date_field("Date of diagnosis (if known)", required=False)
+    severity = forms.ChoiceField(
+        label="How severe is the disease now?",
+        choices=[("", "Choose"), ("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")],
+        required=False,
+    )
+    activity_measure = forms.CharField(max_length=80, required=False, label="Disease-activity measure")
+    activity_score = forms.CharField(max_length=40, required=False, label="Score or result")
+    activity_measured_on = _date_field("Date it was measured", required=False)
+
+    def __init__(self, *args, asks_activity: bool, specialty: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.asks_activity = asks_activity
+        if asks_activity:
+            self.fields["severity"].required = True
+            example = ACTIVITY_EXAMPLES.get(specialty, "the score the specialist uses")
+            # Help texts are printed as HTML (crispy's |safe): catalog text goes in escaped.
+            self.fields["activity_measure"].help_text = format_html(
+                "The score the plan's criteria name ({}). Leave the three empty if none was recorded.", example
+            )
+        else:
+            for name in ("severity", "activity_measure", "activity_score", "activity_measured_on"):
+                del self.fields[name]
+
+    def clean_icd10_code(self) -> str:
+        found = diagnosis_for(self.cleaned_data["icd10_code"])
+        self.diagnosis_description = found.description
+        return found.code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _not_in_future(self, "diagnosed_on", "The date of diagnosis cannot be in the future.")
+        if self.asks_activity:
+            _not_in_future(self, "activity_measured_on", "The measurement date cannot be in the future.")
+            parts = ("activity_measure", "activity_score", "activity_measured_on")
+            given = [name for name in parts if data.get(name)]
+            if given and len(given) < len(parts):
+                for name in parts:
+                    if not data.get(name) and name not in self.errors:
+                        self.add_error(name, "Give the measure, its score and the date together, or leave all three empty.")
+        return data
+
+    def to_answers(self) -> dict:
+        answers = dict(self.cleaned_data)
+        answers["icd10_description"] = getattr(self, "diagnosis_description", "")
+        return answers
+
+
+class CompendiaForm(forms.Form):
+    COMPENDIA = [
+        ("nccn", "NCCN Drugs & Biologics Compendium"),
+        ("drugdex", "Micromedex DrugDex"),
+        ("ahfs", "AHFS Drug Information"),
+        ("clinical_pharmacology", "Clinical Pharmacology"),
+        ("lexi", "Lexi-Drugs"),
+    ]
+    compendia = forms.MultipleChoiceField(
+        choices=COMPENDIA,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Compendia that list this use",
+        help_text="Medicare and many state laws accept a use listed in a recognised compendium. Leave empty if none or not sure.",
+    )
+    guidelines = _text_area(
+        "Specialty-society guidelines that support the use", max_length=1500, required=False,
+        help_text="Name, year and recommendation, e.g. EULAR 2023 SLE recommendations, item 4.",
+    )  # fmt: skip
+    literature = _text_area(
+        "Published studies", max_length=2000, required=False,
+        help_text="One per line: authors, title, journal, year. The prescriber's office can add these later.",
+    )  # fmt: skip
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("compendia") or data.get("guidelines") or data.get("literature")):
+            raise forms.ValidationError(
+                "A denial of an off-label or investigational use is answered with evidence: name at least one "
+                "compendium, guideline or study (the prescriber's office can help)."
+            )
+        return data
+
+
+class RequestedDrugForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=Drug.objects.none(), to_field_name="slug", label="Which product exactly?")
+    dose = forms.CharField(max_length=80, label="Dose", help_text="e.g. 300 mg")
+    route = forms.ChoiceField(choices=[("", "Choose")] + list(Drug.Route.choices), label="Route")
+    frequency = forms.CharField(max_length=80, label="How often", help_text="e.g. every 4 weeks")
+    quantity = forms.CharField(
+        max_length=80, label="Quantity or billing units per fill or dose", help_text="As on the prescription or the claim."
+    )
+    quantity_limit = forms.CharField(
+        max_length=120, label="The plan's limit, as the notice gives it", help_text="e.g. 1 vial per 28 days"
+    )
+    quantity_reason = _text_area("Why the patient needs more than the limit", max_length=1500)
+    site = forms.ChoiceField(
+        label="Where the drug is to be given",
+        choices=[
+            ("", "Choose"),
+            ("hospital_outpatient", "Hospital outpatient department"),
+            ("physician_office", "Physician's office"),
+            ("infusion_center", "Freestanding infusion center"),
+            ("home", "Home infusion"),
+        ],
+    )
+    site_reason = _text_area(
+        "Why that site is needed", max_length=1500,
+        help_text="e.g. past infusion reactions needing hospital monitoring, first doses, other conditions.",
+    )  # fmt: skip
+
+    def __init__(self, *args, drug: Drug, sections: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if drug.is_class:
+            self.fields["product"].queryset = drug.members.order_by("name")
+            self.fields["product"].empty_label = f"Choose the {drug.name.lower()}"
+        else:
+            del self.fields["product"]
+            self.fields["route"].initial = drug.route
+        # Help texts are printed as HTML (crispy's |safe): staff-written catalog text goes in escaped.
+        if drug.hcpcs_code:
+            self.fields["quantity"].help_text = format_html(
+                "As on the prescription, or billing units of {} (one unit = {}).",
+                drug.hcpcs_code,
+                drug.hcpcs_unit or "see the claim",
+            )
+        if drug.typical_dose:
+            self.fields["dose"].help_text = format_html("Label dosing: {}", drug.typical_dose)
+        if "dose_and_quantity" not in sections:
+            del self.fields["quantity_limit"], self.fields["quantity_reason"]
+        if "site_of_care" not in sections:
+            del self.fields["site"], self.fields["site_reason"]
+
+    def to_answers(self) -> dict:
+        answers = dict(self.cleaned_data)
+        if "product" in answers:
+            answers["product"] = answers["product"].slug
+        return answers
+
+
+class PriorTreatmentForm(forms.Form):
+    OUTCOMES = [
+        ("", "Choose"),
+        ("inadequate_response", "Inadequate response"),
+        ("loss_of_response", "Worked, then stopped working"),
+        ("intolerance", "Intolerance (side effects)"),
+        ("adverse_event", "Serious adverse event"),
+        ("contraindicated", "Contraindicated (could not be used)"),
+    ]
+    drug = forms.CharField(max_length=120, label="Drug")
+    dose = forms.CharField(max_length=80, required=False, label="Dose and frequency")
+    started_on = _date_field("Started")
+    stopped_on = _date_field("Stopped", required=False, help_text="Leave empty if still taking it.")
+    outcome = forms.ChoiceField(choices=OUTCOMES, label="Outcome")
+    notes = _text_area("Notes", max_length=1000, required=False, rows=2, help_text="e.g. the side effect, the lab result.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _not_in_future(self, "started_on", "A start date cannot be in the future.")
+        _not_in_future(self, "stopped_on", "A stop date cannot be in the future.")
+        started, stopped = data.get("started_on"), data.get("stopped_on")
+        if started and stopped and stopped < started:
+            self.add_error("stopped_on", "The stop date is before the start date.")
+        return data
+
+
+class FormularyAlternativeForm(forms.Form):
+    drug = forms.CharField(max_length=120, label="Formulary drug the plan offers")
+    ground = forms.ChoiceField(label="Why it will not do", choices=[])
+    explanation = _text_area("Explanation", max_length=1000, rows=2)
+
+    def __init__(self, *args, grounds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [("", "Choose")] + [(g, ExceptionGround(g).label) for g in grounds]
+
+
+class AuthorizationHistoryForm(forms.Form):
+    previously_approved = forms.TypedChoiceField(
+        label="Has this plan approved the drug for the patient before?",
+        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+        widget=forms.RadioSelect,
+    )
+    authorization_number = forms.CharField(max_length=64, required=False, label="Last authorization number (if known)")
+    approved_until = _date_field("Last approval ran until (if known)", required=False)
+    history = _text_area(
+        "Treatment so far at the current site", max_length=1500, required=False,
+        help_text="e.g. since March 2025, 14 infusions at the hospital, one infusion reaction in June.",
+    )  # fmt: skip
+
+
+MET = "met"
+EXCEPTION = "exception"
+
+
+class CriteriaForm(forms.Form):
+    """One group of fields per payer criterion: met with its evidence, or an exception with its ground."""
+
+    other_reasons = _text_area(
+        "Other reasons the denial notice gives, and your answer to each", max_length=2000, required=False,
+        help_text="Anything the notice names that is not listed above.",
+    )  # fmt: skip
+
+    def __init__(self, *args, criteria: list[Criterion], grounds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        if not criteria:
+            self.fields["other_reasons"].label = "What the denial notice says is missing, and your answer to it"
+            self.fields["other_reasons"].required = True
+            self.fields[
+                "other_reasons"
+            ].help_text = "The catalog has no published criteria for this plan and drug yet; copy the reasons from the notice."
+        ground_choices = [("", "Choose")] + [(g, ExceptionGround(g).label) for g in grounds]
+        fields = {}
+        for criterion in criteria:
+            key = criterion.key
+            fields[f"{key}__status"] = forms.ChoiceField(
+                label="Does the patient meet it?",
+                choices=[(MET, "Yes, the chart shows it"), (EXCEPTION, "No: ask for an exception")],
+                widget=forms.RadioSelect,
+            )
+            fields[f"{key}__evidence"] = forms.CharField(
+                max_length=200, required=False, label="Which document shows it",
+                # Feed text, printed as HTML by crispy (|safe): cut, then escaped.
+                help_text=format_html("Usually: {}", criterion.evidence[: 300 - len("Usually: ")]),
+            )  # fmt: skip
+            fields[f"{key}__evidence_date"] = _date_field("Date of that document", required=False)
+            fields[f"{key}__ground"] = forms.ChoiceField(choices=ground_choices, required=False, label="Exception ground")
+            fields[f"{key}__explanation"] = _text_area("Why the exception applies", max_length=1500, required=False, rows=2)
+        # The criteria come first, in the payer's order; "other reasons" last.
+        self.fields = {**fields, "other_reasons": self.fields["other_reasons"]}
+
+    def groups(self) -> list[tuple[Criterion, list]]:
+        return [
+            (c, [self[f"{c.key}__{part}"] for part in ("status", "evidence", "evidence_date", "ground", "explanation")])
+            for c in self.criteria
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for criterion in self.criteria:
+            key = criterion.key
+            status = data.get(f"{key}__status")
+            if status == MET:
+                if not data.get(f"{key}__evidence"):
+                    self.add_error(f"{key}__evidence", "Name the document that shows it (e.g. the clinic note).")
+                if not data.get(f"{key}__evidence_date") and f"{key}__evidence_date" not in self.errors:
+                    self.add_error(f"{key}__evidence_date", "Give the document's date.")
+                _not_in_future(self, f"{key}__evidence_date", "A document's date cannot be in the future.")
+            elif status == EXCEPTION:
+                if not data.get(f"{key}__ground"):
+                    self.add_error(f"{key}__ground", "Choose the ground for the exception.")
+                if not data.get(f"{key}__explanation"):
+                    self.add_error(f"{key}__explanation", "Explain why the exception applies.")
+        return data
+
+    def to_answers(self) -> dict:
+        data = self.cleaned_data
+        items = []
+        for criterion in self.criteria:
+            key = criterion.key
+            status = data[f"{key}__status"]
+            item = {"key": key, "criterion_id": criterion.pk, "status": status}
+            if status == MET:
+                item.update(evidence=data[f"{key}__evidence"], evidence_date=data[f"{key}__evidence_date"].isoformat())
+            else:
+                item.update(ground=data[f"{key}__ground"], explanation=data[f"{key}__explanation"])
+            items.append(item)
+        return {"items": items, "other_reasons": data.get("other_reasons", "")}
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        initial = {"other_reasons": answers.get("other_reasons", "")}
+        for item in answers.get("items", []):
+            for part in ("status", "evidence", "evidence_date", "ground", "explanation"):
+                if part in item:
+                    initial[f"{item['key']}__{part}"] = item[part]
+        return initial
+
+
+class PrescriberForm(forms.Form):
+    prescriber_name = forms.CharField(
+        max_length=120, label="Prescriber's name", help_text="The physician or clinician who will sign."
+    )
+    credentials = forms.CharField(max_length=40, label="Credentials", help_text="e.g. MD, DO, NP, PA-C")
+    specialty = forms.CharField(max_length=80, label="Specialty", help_text="e.g. Rheumatology")
+    npi = forms.CharField(
+        max_length=14, required=False, label="NPI (National Provider Identifier)",
+        help_text="10 digits, on the prescription or the office's paperwork. If you don't know it, leave it empty: the office writes it in.",
+    )  # fmt: skip
+    practice_name = forms.CharField(max_length=120, label="Practice or clinic")
+    address_line1 = forms.CharField(max_length=120, label="Street address")
+    address_line2 = forms.CharField(max_length=120, required=False, label="Suite, floor (optional)")
+    city = forms.CharField(max_length=80, label="City")
+    state = forms.ChoiceField(choices=[("", "Choose a state")] + list(STATE_CHOICES), label="State")
+    zip_code = USZipCodeField(
+        label="ZIP code", error_messages={"invalid": "Enter a 5-digit ZIP code, or ZIP+4 (e.g. 78701 or 78701-1234)."}
+    )
+    phone = forms.CharField(max_length=20, label="Office phone")
+    fax = forms.CharField(max_length=20, required=False, label="Office fax")
+    email = forms.EmailField(max_length=254, required=False, label="Office email (optional)")
+
+    def clean_npi(self) -> str:
+        value = self.cleaned_data["npi"].strip()
+        return validate_npi(value) if value else ""
+
+    def _phone(self, field: str) -> str:
+        value = self.cleaned_data[field].strip()
+        return normalize_us_phone(value) if value else ""
+
+    def clean_phone(self) -> str:
+        return self._phone("phone")
+
+    def clean_fax(self) -> str:
+        return self._phone("fax")

@@ -1,0 +1,132 @@
+"""A case: one person's appeal in progress, from the wizard's first step on.
+
+Everything the person types is protected health information, so every answer
+lives in one encrypted blob (`answers`, JSON inside a Fernet-encrypted text
+field): not a field name or value is readable in the database.  The columns
+in clear are the catalog choice (drug, payer, denial type) and timestamps.
+
+A case is reached only through its link token: 256 random bits, of which the
+database keeps only a SHA-256 digest, so neither a database copy nor a log of
+queries gives anyone a working link.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from encrypted_fields.fields import EncryptedTextField
+
+from appeals.catalog.models import DenialType, Drug, Payer, PlanType
+from appeals.core import phi
+from appeals.core.tokens import lookup_digest, new_link_token
+from appeals.intake.answers import CaseAnswers
+
+CASE_LIFETIME = datetime.timedelta(days=30)
+DRAFTS = "_drafts"  # answers key for typed-but-invalid steps
+
+
+class CaseQuerySet(models.QuerySet):
+    def by_token(self, token: str) -> Case | None:
+        """The open case a link token belongs to, or None.  The token is
+        compared as its digest through the unique index."""
+        digest = lookup_digest(token)
+        if digest is None:
+            return None
+        return self.filter(token_hash=digest, expires_at__gt=timezone.now()).first()
+
+
+class Case(models.Model):
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="cases")
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="cases")
+    denial_type = models.ForeignKey(DenialType, on_delete=models.PROTECT, related_name="cases")
+    promo_code = models.CharField(max_length=40, blank=True)
+    answers_encrypted = EncryptedTextField(default="{}", editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(help_text="The link stops working after this; each saved step moves it on.")
+    purged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its patient data was deleted (appeals.delivery.retention)."
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        # Never a patient detail: this string reaches admin lists and logs.
+        return f"Case {self.pk} ({self.drug} × {self.payer} × {self.denial_type})"
+
+    @classmethod
+    def open(cls, *, drug: Drug, payer: Payer, denial_type: DenialType, promo_code: str = "") -> tuple[Case, str]:
+        """A new case and its link token (shown once; only its digest is kept)."""
+        token, digest = new_link_token()
+        case = cls.objects.create(
+            token_hash=digest,
+            drug=drug,
+            payer=payer,
+            denial_type=denial_type,
+            promo_code=promo_code,
+            expires_at=timezone.now() + CASE_LIFETIME,
+        )
+        return case, token
+
+    @property
+    def answers(self) -> dict:
+        """A fresh copy of every answer (the field holds them decrypted once loaded)."""
+        answers = json.loads(self.answers_encrypted or "{}")
+        # Whatever is logged while this request or task runs is scrubbed of these.
+        phi.remember(answers)
+        return answers
+
+    def step_answers(self, step: str) -> dict | None:
+        return self.answers.get(step)
+
+    def purge(self, now: datetime.datetime) -> None:
+        """Retention: the answers are deleted and the link stops working.  The
+        caller holds the row lock (``appeals.delivery.retention.purge_case``)."""
+        self.answers_encrypted = "{}"
+        self.purged_at = now
+        self.expires_at = now
+        self.save(update_fields=["answers_encrypted", "purged_at", "expires_at", "updated_at"])
+
+    @property
+    def typed_answers(self) -> CaseAnswers:
+        """The answers through their schema (``appeals.intake.answers``): the way
+        everything outside the wizard's forms reads them."""
+        return CaseAnswers.from_dict(self.answers)
+
+    def plan_type(self) -> PlanType | None:
+        """The plan type chosen on the plan step (``CaseAnswers.plan_type``)."""
+        return self.typed_answers.plan_type()
+
+    def draft(self, step: str) -> dict[str, list[str]] | None:
+        """What was typed on a step and not yet valid (kept when the person went back)."""
+        return self.answers.get(DRAFTS, {}).get(step)
+
+    def save_step(self, step: str, data: dict) -> None:
+        answers = self.answers
+        answers[step] = data
+        answers.get(DRAFTS, {}).pop(step, None)
+        self._store(answers)
+
+    def save_draft(self, step: str, raw: dict[str, list[str]]) -> None:
+        answers = self.answers
+        answers.setdefault(DRAFTS, {})[step] = raw
+        self._store(answers)
+
+    def _store(self, answers: dict) -> None:
+        phi.remember(answers)
+        self.answers_encrypted = json.dumps(answers, cls=DjangoJSONEncoder)
+        self.expires_at = timezone.now() + CASE_LIFETIME
+        self.updated_at = timezone.now()
+        # Only while the case is not purged: a step saved by a request that
+        # read the case before the purge must not write its answers back.
+        Case.objects.filter(pk=self.pk, purged_at__isnull=True).update(
+            answers_encrypted=self.answers_encrypted, expires_at=self.expires_at, updated_at=self.updated_at
+        )

@@ -1,0 +1,326 @@
+"""The wizard's steps.  Each knows whether a case needs it (from the denial
+type's intake sections) and whether the case has answered it; the dispatch
+view sends a person to the first step that is needed and not yet answered.
+
+A step builds its form for a case, turns a valid form into JSON-ready
+answers, and summarises the answers for the review page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils import timezone
+
+from appeals.catalog.deadlines import CaseDates, Deadline, compute_deadlines
+from appeals.catalog.models import AppealDeadlineRule, Criterion, ExceptionGround, IntakeSection
+from appeals.intake.forms import (
+    AuthorizationHistoryForm,
+    CompendiaForm,
+    CriteriaForm,
+    DiagnosisForm,
+    FormularyAlternativeForm,
+    PatientForm,
+    PlanForm,
+    PrescriberForm,
+    PriorTreatmentForm,
+    RequestedDrugForm,
+)
+from appeals.intake.models import Case
+
+MAX_ITEMS = 20
+
+
+def to_json_ready(value):
+    if isinstance(value, dict):
+        return {key: to_json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_ready(item) for item in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class ItemsFormSet(forms.BaseFormSet):
+    """A list of like answers (prior treatments, formulary alternatives)."""
+
+    def to_answers(self) -> dict:
+        items = []
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            items.append(to_json_ready({k: v for k, v in form.cleaned_data.items() if k != "DELETE"}))
+        return {"items": items}
+
+    def clean(self) -> None:
+        super().clean()
+        if self.min_num and not any(f.has_changed() and not self._should_delete_form(f) for f in self.forms):
+            raise forms.ValidationError(f"List at least {self.min_num}.")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the review page shows of one step: label/value rows, or a table."""
+
+    rows: list[tuple[str, object]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    table: list[list[object]] = field(default_factory=list)
+    empty: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type[forms.Form]
+    section: str | None = None  # the IntakeSection that asks for it; None: every case
+    template_name: str = "appeals/wizard/step.html"
+    intro: str = ""
+
+    def is_applicable(self, case: Case) -> bool:
+        return self.section is None or self.section in case.denial_type.intake_sections
+
+    def is_completed(self, case: Case) -> bool:
+        return case.step_answers(self.slug) is not None
+
+    def form_kwargs(self, case: Case) -> dict:
+        return {}
+
+    def initial(self, answers: dict) -> dict:
+        return dict(answers)
+
+    def build_form(self, case: Case, data=None):
+        if data is not None:
+            return self.form_class(data, **self.form_kwargs(case))
+        return self.form_class(initial=self.initial(case.step_answers(self.slug) or {}), **self.form_kwargs(case))
+
+    def answers_from(self, form) -> dict:
+        answers = form.to_answers() if hasattr(form, "to_answers") else dict(form.cleaned_data)
+        return to_json_ready(answers)
+
+    def summary(self, case: Case) -> Summary:
+        form = self.build_form(case)
+        answers = case.step_answers(self.slug) or {}
+        return Summary(rows=[(f.label, _display(f, answers.get(name))) for name, f in form.fields.items()])
+
+
+def _display(form_field: forms.Field, value) -> object:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(form_field, forms.ModelChoiceField):
+        found = form_field.queryset.filter(**{form_field.to_field_name or "pk": value}).first()
+        return str(found) if found else value
+    choices = dict(getattr(form_field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if choices:
+        return choices.get(value, value)
+    return value
+
+
+class PlanStep(Step):
+    def form_kwargs(self, case: Case) -> dict:
+        return {"payer": case.payer}
+
+
+class DiagnosisStep(Step):
+    def form_kwargs(self, case: Case) -> dict:
+        asks = IntakeSection.DISEASE_ACTIVITY in case.denial_type.intake_sections or any(
+            c.kind == Criterion.Kind.SEVERITY for c in current_criteria(case)
+        )
+        return {"asks_activity": asks, "specialty": case.drug.specialty}
+
+    def summary(self, case: Case) -> Summary:
+        base = super().summary(case)
+        diagnosis = case.typed_answers.diagnosis
+        rows = list(base.rows)
+        rows[0] = (rows[0][0], f"{diagnosis.icd10_code} {diagnosis.icd10_description}".strip())
+        return Summary(rows=rows)
+
+
+class RequestedDrugStep(Step):
+    def form_kwargs(self, case: Case) -> dict:
+        return {"drug": case.drug, "sections": case.denial_type.intake_sections}
+
+
+class ItemsStep(Step):
+    """A step whose answer is a list, entered as a formset with room for one more."""
+
+    min_items: int = 0
+
+    def formset_class(self):
+        return forms.formset_factory(
+            self.form_class,
+            formset=ItemsFormSet,
+            min_num=self.min_items,
+            extra=0 if self.min_items else 1,
+            can_delete=True,
+            max_num=MAX_ITEMS,
+            validate_max=True,
+            absolute_max=MAX_ITEMS + 1,
+        )
+
+    def build_form(self, case: Case, data=None):
+        formset_class = self.formset_class()
+        kwargs = {"prefix": self.slug, "form_kwargs": self.form_kwargs(case)}
+        if data is not None:
+            return formset_class(data, **kwargs)
+        return formset_class(initial=(case.step_answers(self.slug) or {}).get("items", []), **kwargs)
+
+    def summary(self, case: Case) -> Summary:
+        form = self.form_class(**self.form_kwargs(case))
+        names = list(form.fields)
+        items = (case.step_answers(self.slug) or {}).get("items", [])
+        return Summary(
+            headers=[form.fields[name].label for name in names],
+            table=[[_display(form.fields[name], item.get(name)) for name in names] for item in items],
+            empty="None listed.",
+        )
+
+
+class TreatmentsStep(ItemsStep):
+    pass
+
+
+class AlternativesStep(ItemsStep):
+    min_items = 1
+
+    def form_kwargs(self, case: Case) -> dict:
+        return {"grounds": case.denial_type.exception_grounds or list(ExceptionGround.values)}
+
+
+class CriteriaStep(Step):
+    def form_kwargs(self, case: Case) -> dict:
+        return {"criteria": current_criteria(case), "grounds": case.denial_type.exception_grounds or list(ExceptionGround.values)}
+
+    def initial(self, answers: dict) -> dict:
+        return CriteriaForm.initial_from(answers)
+
+    def is_completed(self, case: Case) -> bool:
+        """Answered when every criterion now in force has an answer (the feed may add one later)."""
+        if case.step_answers(self.slug) is None:
+            return False
+        answers = case.typed_answers.criteria
+        return all(answers.answered(criterion.key) is not None for criterion in current_criteria(case))
+
+    def summary(self, case: Case) -> Summary:
+        answers = case.typed_answers.criteria
+        table = []
+        for criterion in current_criteria(case):
+            item = answers.answered(criterion.key)
+            if item is None:
+                answer = "Not answered"
+            elif item.met:
+                answer = f"Met: {item.evidence} ({item.evidence_date})"
+            else:
+                answer = f"Exception, {ExceptionGround(item.ground).label.lower()}: {item.explanation}"
+            table.append([criterion.requirement, answer])
+        if answers.other_reasons:
+            table.append(["Other reasons in the notice", answers.other_reasons])
+        return Summary(headers=["Criterion", "Answer"], table=table, empty="No criteria.")
+
+
+def current_criteria(case: Case) -> list[Criterion]:
+    """This combination's criteria in force today, in the payer's order (memoised per case object)."""
+    cache = case.__dict__.setdefault("_criteria_cache", {})
+    today = timezone.localdate()
+    if today not in cache:
+        cache[today] = list(
+            Criterion.objects.for_combo(case.drug, case.payer, case.denial_type).in_force_on(today).order_by("position", "key")
+        )
+    return cache[today]
+
+
+STEPS: list[Step] = [
+    PlanStep("plan", "Plan and denial", PlanForm),
+    Step("patient", "Patient", PatientForm),
+    DiagnosisStep("diagnosis", "Diagnosis", DiagnosisForm),
+    Step(
+        "evidence",
+        "Supporting evidence",
+        CompendiaForm,
+        section=IntakeSection.COMPENDIA_SUPPORT,
+        intro="The plan says this use is not approved or is experimental; published support for it is what reverses that.",
+    ),
+    RequestedDrugStep("drug", "Requested drug", RequestedDrugForm),
+    TreatmentsStep(
+        "treatments",
+        "Prior treatments",
+        PriorTreatmentForm,
+        section=IntakeSection.PRIOR_TREATMENTS,
+        template_name="appeals/wizard/step_items.html",
+        intro="Every drug tried for this condition, with dates and what happened. Add as many as needed.",
+    ),
+    AlternativesStep(
+        "alternatives",
+        "Formulary alternatives",
+        FormularyAlternativeForm,
+        section=IntakeSection.FORMULARY_ALTERNATIVES,
+        template_name="appeals/wizard/step_items.html",
+        intro="The drugs the plan covers instead (the notice usually names them), and why each will not do.",
+    ),
+    Step("authorization", "Authorization history", AuthorizationHistoryForm, section=IntakeSection.AUTHORIZATION_HISTORY),
+    CriteriaStep(
+        "criteria",
+        "The plan's criteria",
+        CriteriaForm,
+        template_name="appeals/wizard/step_criteria.html",
+        intro="For each requirement: either the chart shows it is met (say which document), or ask for an exception.",
+    ),
+    Step("prescriber", "Prescriber", PrescriberForm),
+]
+
+
+def applicable_steps(case: Case) -> list[Step]:
+    return [step for step in STEPS if step.is_applicable(case)]
+
+
+def step_by_slug(slug: str) -> Step | None:
+    return next((step for step in STEPS if step.slug == slug), None)
+
+
+def first_incomplete(case: Case) -> Step | None:
+    return next((step for step in applicable_steps(case) if not step.is_completed(case)), None)
+
+
+def reachable(case: Case, step: Step) -> bool:
+    """A step opens only when every needed step before it is answered."""
+    for earlier in applicable_steps(case):
+        if earlier.slug == step.slug:
+            return True
+        if not earlier.is_completed(case):
+            return False
+    return False
+
+
+def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], str]:
+    """Deadlines from the plan step's answers, and the plan type they are for.
+    With "Not sure", the plan type whose filing window closes first."""
+    if case.step_answers("plan") is None:
+        return [], ""
+    plan = case.typed_answers.plan
+    rules_by_plan: dict[str, list[AppealDeadlineRule]] = {}
+    rules = AppealDeadlineRule.objects.select_related("plan_type")
+    # With "Not sure", every plan type the payer offers.
+    rules = rules.filter(plan_type__payers=case.payer) if plan.is_unsure else rules.filter(plan_type__slug=plan.plan_type)
+    for rule in rules:
+        rules_by_plan.setdefault(rule.plan_type.name, []).append(rule)
+    dates = CaseDates(
+        notice_date=plan.notice_date or None,
+        today=today,
+        expedited=bool(plan.expedited),
+        notice_received_on=plan.notice_received_on or None,
+    )
+    results = {name: compute_deadlines(plan_rules, dates) for name, plan_rules in rules_by_plan.items()}
+    if not results:
+        return [], ""
+
+    def filing_due(deadlines: list[Deadline]) -> datetime.date:
+        return next((d.due for d in deadlines if d.step == "file_appeal" and d.due), datetime.date.max)
+
+    name = min(results, key=lambda plan_name: filing_due(results[plan_name]))
+    return results[name], name

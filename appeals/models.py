@@ -1,0 +1,40 @@
+from appeals.catalog.diagnosis import DiagnosisCode
+from appeals.catalog.models import (
+    AppealDeadlineRule,
+    CriteriaImport,
+    Criterion,
+    DenialType,
+    Drug,
+    Guide,
+    Payer,
+    PlanType,
+)
+from appeals.catalog.pricing import Pricing, PromoCode
+from appeals.core.models import WorkerHeartbeat
+from appeals.delivery.models import LetterAccess, LetterShare
+from appeals.intake.models import Case
+from appeals.letters.models import Letter, LetterTemplate
+from appeals.orders.models import Order, ProcessedEvent, PromoRedemption
+
+__all__ = [
+    "AppealDeadlineRule",
+    "Case",
+    "CriteriaImport",
+    "Criterion",
+    "DenialType",
+    "DiagnosisCode",
+    "Drug",
+    "Guide",
+    "Letter",
+    "LetterAccess",
+    "LetterShare",
+    "LetterTemplate",
+    "Order",
+    "Payer",
+    "PlanType",
+    "Pricing",
+    "ProcessedEvent",
+    "PromoCode",
+    "PromoRedemption",
+    "WorkerHeartbeat",
+]

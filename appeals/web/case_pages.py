@@ -1,0 +1,56 @@
+"""What the wizard's pages and the payment page share about a case: finding
+it by its link, the page context (progress, deadlines), the letter templates
+that fit it, and the rule that review and payment wait for every step."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from appeals.intake.models import Case
+from appeals.intake.steps import applicable_steps, case_deadlines, first_incomplete
+from appeals.letters.models import LetterTemplate
+
+
+def case_or_404(token: str) -> Case:
+    case = Case.objects.select_related("drug", "payer", "denial_type").by_token(token)
+    if case is None:
+        raise Http404("This link does not open a case. It may have expired.")
+    return case
+
+
+def progress(case: Case, current: str) -> list[dict]:
+    return [
+        {"title": step.title, "slug": step.slug, "done": step.is_completed(case), "current": step.slug == current}
+        for step in applicable_steps(case)
+    ] + [{"title": "Review", "slug": "review", "done": False, "current": current == "review"}]
+
+
+def case_context(case: Case, token: str, current: str) -> dict:
+    deadlines, deadlines_for = case_deadlines(case, timezone.localdate())
+    return {
+        "case": case,
+        "token": token,
+        "progress": progress(case, current),
+        "deadlines": deadlines,
+        "deadlines_for": deadlines_for,
+        "deadlines_unsure": case.typed_answers.plan.is_unsure,
+        "noindex": True,
+        "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}",
+    }
+
+
+def fitting_templates(case: Case) -> list[LetterTemplate]:
+    return LetterTemplate.objects.fitting(denial_type=case.denial_type, payer=case.payer, plan_type=case.plan_type())
+
+
+def chosen_template(templates: list[LetterTemplate], wanted: str | int | None) -> LetterTemplate | None:
+    """The template asked for if it fits this case, else the most specific one."""
+    return next((t for t in templates if str(t.pk) == str(wanted)), templates[0] if templates else None)
+
+
+def unanswered_step_redirect(case: Case, token: str) -> HttpResponse | None:
+    """Review and payment open only when every needed step is answered."""
+    missing = first_incomplete(case)
+    return redirect("case_step", token=token, step=missing.slug) if missing is not None else None

@@ -1,0 +1,237 @@
+"""Checkout, the letter's status page, the local test payment, and Stripe's webhook.
+
+The payment page and the status page show patient data (the case's drug,
+payer and denial), so they are no-store and noindex like the wizard.  The
+state changes are model methods (``Order.for_checkout``, ``payments.record_payment``
+…) and the talking to Stripe is in ``appeals.orders.payments``; these views only
+connect requests to them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import stripe
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from appeals.catalog.pricing import Pricing
+from appeals.core.ratelimits import checkout_rate
+from appeals.delivery.forms import ShareLinkForm
+from appeals.delivery.models import LetterAccess
+from appeals.delivery.ready import next_steps
+from appeals.delivery.retention import purge_on
+from appeals.letters.models import Letter
+from appeals.orders import payments
+from appeals.orders.forms import CheckoutForm
+from appeals.orders.models import SETTLED, Order, PromoUnavailable, quote
+from appeals.web.case_pages import case_context, case_or_404, chosen_template, fitting_templates, unanswered_step_redirect
+
+logger = logging.getLogger(__name__)
+
+# Seconds between refreshes of the status page while something is on its way.
+REFRESH_RENDERING = 3
+REFRESH_RETURNED = 3
+REFRESH_PROCESSING = 60
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=checkout_rate, method="POST", block=False)
+def case_payment(request: HttpRequest, token: str) -> HttpResponse:
+    case = case_or_404(token)
+    settled = case.orders.filter(status__in=SETTLED).first()
+    if settled is not None:
+        # Paid (or being paid) already: its status page, never a second charge.
+        return redirect(settled.status_path())
+    if unanswered := unanswered_step_redirect(case, token):
+        return unanswered
+    pricing = Pricing.current()
+    if request.method == "POST":
+        form = CheckoutForm(request.POST, pricing=pricing, case=case, ignore_promo="list_price" in request.POST)
+        if request.limited:
+            form.is_valid()  # the typed email and code are shown again, with this message
+            form.add_error(
+                None, "Many payments were started from your connection in the last hour. Please wait a few minutes and try again."
+            )
+        elif form.is_valid():
+            template = chosen_template(fitting_templates(case), case.typed_answers.letter.template_id)
+            try:
+                order = Order.for_checkout(
+                    case=case,
+                    email=form.cleaned_data["email"],
+                    price=form.cleaned_data["quote"],
+                    template=template,
+                    provider=payments.current_provider(),
+                )
+                if order.status != Order.Status.PENDING:
+                    return redirect(order.status_path())
+                return redirect(payments.start_payment(order, request))
+            except PromoUnavailable as refused:
+                form.refuse_promo(refused.refusal)
+            except payments.PaymentUnavailable:
+                form.add_error(None, "Payment is not available at the moment. Nothing was charged; please try again later.")
+            except payments.PaymentStartFailed:
+                form.add_error(None, "We could not reach the payment service. Nothing was charged; please try again.")
+        # The form's own price when it got that far (a refused code: the list price and why).
+        price = form.cleaned_data.get("quote") or quote(pricing, "", "")
+    else:
+        email = case.typed_answers.patient.email
+        form = CheckoutForm(initial={"email": email, "promo": case.promo_code}, pricing=pricing, case=case)
+        price = quote(pricing, case.promo_code, email, case=case)
+    context = case_context(case, token, "review")
+    context.update(form=form, price=price, pricing=pricing, local_payment=payments.local_payments_allowed())
+    return render(request, "appeals/wizard/payment.html", context, status=429 if request.limited else 200)
+
+
+def _order_by_token_or_404(token: str) -> Order:
+    order = Order.objects.by_status_token(token)
+    if order is None:
+        raise Http404("This link does not open an order.")
+    return order
+
+
+@never_cache
+@require_GET
+def letter_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The order, and once paid its letter.  Back from Stripe before the
+    webhook, it asks Stripe itself, so the person does not wait on the webhook."""
+    order = _order_by_token_or_404(token)
+    returned = "returned" in request.GET
+    if returned and order.status == Order.Status.PENDING:
+        payments.sync_from_stripe(order)
+    letter: Letter | None = order.letter
+    if letter is not None and letter.status in (Letter.Status.PENDING, Letter.Status.RENDERING):
+        refresh = REFRESH_RENDERING
+    elif order.status == Order.Status.PENDING and returned:
+        refresh = REFRESH_RETURNED
+    elif order.status == Order.Status.PROCESSING:
+        refresh = REFRESH_PROCESSING
+    else:
+        refresh = None
+    return status_page(request, order, token, refresh_seconds=refresh, returned=returned)
+
+
+def status_page(
+    request: HttpRequest,
+    order: Order,
+    token: str,
+    *,
+    refresh_seconds: int | None = None,
+    returned: bool = False,
+    share_form: ShareLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    case = order.case
+    letter: Letter | None = order.letter
+    ready = order.status == Order.Status.PAID and letter is not None and letter.status == Letter.Status.READY
+    if ready and share_form is None:
+        LetterAccess.record(letter, LetterAccess.Who.OWNER, LetterAccess.What.PAGE)
+    return render(
+        request,
+        "appeals/letters/status.html",
+        {
+            "order": order,
+            "letter": letter,
+            "case": case,
+            "token": token,
+            "refresh_seconds": refresh_seconds,
+            "returned": returned,
+            "cancelled_return": "cancelled" in request.GET,
+            "can_pay": order.can_be_paid,
+            "next": next_steps(order) if ready else None,
+            "calendar_url": reverse("letter_calendar", kwargs={"token": token}),
+            "shares": list(letter.shares.active()) if ready else [],
+            "purge_on": purge_on(case) if ready else None,
+            "share_form": share_form or ShareLinkForm(),
+            "noindex": True,
+            "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter",
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_GET
+def payment_return(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Where Stripe sends the person back.  The browser that started the
+    payment goes on to its status page; any other (a link opened elsewhere)
+    is told the link comes by email, and learns nothing about the order."""
+    order = Order.objects.filter(public_id=public_id[:40]).first()
+    outcome = "cancelled" if request.GET.get("outcome") == "cancelled" else "returned"
+    if order is not None and payments.started_checkout(request, order):
+        return redirect(f"{order.status_path()}?{outcome}=1")
+    return render(request, "appeals/checkout/returned_elsewhere.html", {"noindex": True, "cancelled": outcome == "cancelled"})
+
+
+@never_cache
+@require_POST
+def letter_pay(request: HttpRequest, token: str) -> HttpResponse:
+    """Pay (again) from the status page: after leaving Stripe's page, a failed
+    bank payment, or a cancelled test payment.  The order keeps its amount."""
+    order = _order_by_token_or_404(token)
+    if not order.can_be_paid:
+        if order.case is None or order.case.purged_at is not None:
+            messages.info(request, "This case's answers were deleted, so it can no longer be paid for. Nothing was charged.")
+        return redirect(order.status_path())
+    if order.status in (Order.Status.CANCELLED, Order.Status.FAILED):
+        try:
+            reopened = order.reopen()
+        except PromoUnavailable:
+            messages.error(
+                request, f"Code {order.promo_code} no longer applies: please start again from your case's payment page."
+            )
+            return redirect(order.status_path())
+        if not reopened:
+            messages.info(request, "This case has another order: please use your case's payment page.")
+            return redirect(order.status_path())
+    if order.status != Order.Status.PENDING:
+        return redirect(order.status_path())
+    try:
+        return redirect(payments.start_payment(order, request))
+    except (payments.PaymentUnavailable, payments.PaymentStartFailed):
+        messages.error(request, "We could not reach the payment service. Nothing was charged; please try again.")
+        return redirect(order.status_path())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def local_payment(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Development's stand-in for Stripe: no card, and the same ``mark_paid`` as
+    the webhook.  It does not exist with DEBUG off or a Stripe key set."""
+    if not payments.local_payments_allowed():
+        raise Http404("No local payments here.")
+    order = get_object_or_404(Order, public_id=public_id, provider=Order.Provider.LOCAL)
+    if request.method == "POST":
+        if "pay" in request.POST:
+            payments.record_payment(
+                order, provider=Order.Provider.LOCAL, amount_cents=order.amount_cents, currency=order.currency
+            )
+        elif "cancel" in request.POST:
+            order.cancel(reason="cancelled on the local payment page")
+        return redirect(order.status_path())
+    return render(request, "appeals/checkout/local_payment.html", {"order": order, "noindex": True, "title": "Test payment"})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    """Stripe's events, verified by signature.  A repeated or unknown event is
+    answered 200 with nothing done; a database error propagates as a 500, so
+    Stripe delivers the event again."""
+    try:
+        event = payments.verified_event(request.body, request.headers.get("Stripe-Signature"))
+    except (ValueError, stripe.SignatureVerificationError):
+        logger.warning("stripe webhook refused: the payload or its signature is not valid")
+        return HttpResponseBadRequest("invalid payload or signature")
+    try:
+        return JsonResponse({"result": payments.handle_event(event)})
+    except payments.MalformedEvent as exc:
+        logger.warning("stripe webhook refused: %s", exc)
+        return HttpResponseBadRequest("event not understood")

@@ -1,0 +1,220 @@
+"""The intake wizard's pages.
+
+A case is opened by a POST from /start/ (never by a GET, so a crawler or a
+link preview cannot open one) and from then on reached only through its
+link token.  Every page of a case is marked no-store and noindex: it holds
+patient data.
+
+Nothing typed is lost: a step that does not validate is kept as a draft on
+the case (shown again, with its messages, when the person returns to it),
+whether they pressed "continue", "back" or "finish later".
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from appeals.catalog.models import Drug, Payer
+from appeals.catalog.pricing import Pricing
+from appeals.core.ratelimits import start_rate
+from appeals.intake.forms import ResumeEmailForm, StartForm
+from appeals.intake.models import Case
+from appeals.intake.steps import applicable_steps, first_incomplete, reachable, step_by_slug
+from appeals.letters.case_letter import letter_for_case
+from appeals.letters.engine import LetterTemplateError
+from appeals.web.case_pages import case_context, case_or_404, chosen_template, fitting_templates, unanswered_step_redirect
+from appeals.web.public import current_offer
+
+BUTTONS = ("back", "add", "later")
+MAX_DRAFT_FIELDS = 400
+MAX_DRAFT_VALUE = 5000
+RESUME_EMAILS_PER_HOUR = 5
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=start_rate, method="POST", block=False)
+def start(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = StartForm(request.POST)
+        if request.limited:
+            # The choices stay in the form; only opening the case waits.
+            form.add_error(
+                None,
+                "Many appeals were started from your connection in the last hour. Please wait a few minutes and press Start again.",
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            _, token = Case.open(drug=data["drug"], payer=data["payer"], denial_type=data["denial"], promo_code=data["promo"])
+            return redirect("case", token=token)
+    else:
+        # Prefilled from a landing page's link; unknown slugs simply stay unchosen.
+        form = StartForm(initial=StartForm.initial_from_query(request.GET))
+    return render(
+        request,
+        "appeals/wizard/start.html",
+        {
+            "form": form,
+            "offer": current_offer(Pricing.current()),
+            "noindex": True,
+            "title": "Start your appeal",
+            "drug_names": Drug.objects.order_by("name").values_list("name", flat=True),
+            "payer_names": Payer.objects.order_by("name").values_list("name", flat=True),
+        },
+        status=status,
+    )
+
+
+@never_cache
+def continue_case(request: HttpRequest, token: str) -> HttpResponse:
+    """Send the person to the first step still to answer."""
+    case = case_or_404(token)
+    step = first_incomplete(case)
+    if step is None:
+        return redirect("case_review", token=token)
+    return redirect("case_step", token=token, step=step.slug)
+
+
+def _raw_post(request: HttpRequest) -> dict[str, list[str]]:
+    """The typed fields of a POST, bounded, for keeping as a draft."""
+    raw = {}
+    for key in list(request.POST)[:MAX_DRAFT_FIELDS]:
+        if key == "csrfmiddlewaretoken" or key in BUTTONS:
+            continue
+        raw[key[:200]] = [value[:MAX_DRAFT_VALUE] for value in request.POST.getlist(key)]
+    return raw
+
+
+def _as_query_dict(raw: dict[str, list[str]]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, values)
+    return data
+
+
+def _with_one_more_row(raw: dict[str, list[str]], prefix: str) -> dict[str, list[str]]:
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(raw.get(key, ["0"])[0])
+    except ValueError:
+        total = 0
+    return {**raw, key: [str(total + 1)]}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
+    case = case_or_404(token)
+    current = step_by_slug(step)
+    if current is None or not current.is_applicable(case):
+        raise Http404("No such step for this case.")
+    if not reachable(case, current):
+        messages.info(request, "Please answer this step first.")
+        return redirect("case", token=token)
+    if request.method == "POST":
+        raw = _raw_post(request)
+        if "add" in request.POST:
+            case.save_draft(current.slug, _with_one_more_row(raw, current.slug))
+            return redirect("case_step", token=token, step=current.slug)
+        form = current.build_form(case, data=request.POST)
+        if form.is_valid():
+            case.save_step(current.slug, current.answers_from(form))
+        else:
+            case.save_draft(current.slug, raw)
+        if "back" in request.POST:
+            return redirect(_previous_url(case, current, token) or reverse("case", kwargs={"token": token}))
+        if "later" in request.POST:
+            return redirect("case_later", token=token)
+        if form.is_valid():
+            return redirect("case", token=token)
+        # Invalid: the same form again, with everything typed and a message at each field.
+    else:
+        draft = case.draft(current.slug)
+        form = current.build_form(case, data=_as_query_dict(draft) if draft is not None else None)
+    context = case_context(case, token, current.slug)
+    context.update(form=form, step=current, previous_url=_previous_url(case, current, token))
+    return render(request, current.template_name, context)
+
+
+def _previous_url(case: Case, step, token: str) -> str | None:
+    steps = applicable_steps(case)
+    index = [s.slug for s in steps].index(step.slug)
+    return reverse("case_step", kwargs={"token": token, "step": steps[index - 1].slug}) if index > 0 else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_review(request: HttpRequest, token: str) -> HttpResponse:
+    case = case_or_404(token)
+    if unanswered := unanswered_step_redirect(case, token):
+        return unanswered
+    templates = fitting_templates(case)
+    saved = case.typed_answers.letter.template_id
+    if request.method == "POST":
+        chosen = chosen_template(templates, request.POST.get("template"))
+        case.save_step("letter", {"template_id": chosen.pk if chosen else None})
+        return redirect("case_payment", token=token)
+    chosen = chosen_template(templates, request.GET.get("template") or saved)
+    sections = [{"step": step, "summary": step.summary(case)} for step in applicable_steps(case)]
+    context = case_context(case, token, "review")
+    pricing = Pricing.current()
+    try:
+        letter = letter_for_case(case, chosen, deadlines=context["deadlines"]).html()
+    except LetterTemplateError:
+        # A template that passed its checks on save but fails on this case: show the shipped letter instead.
+        letter = letter_for_case(case, None, deadlines=context["deadlines"]).html()
+    context.update(
+        sections=sections,
+        pricing=pricing,
+        offer=pricing.offer_for(case.promo_code),
+        templates=templates,
+        chosen=chosen,
+        letter=letter,
+    )
+    return render(request, "appeals/wizard/review.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_later(request: HttpRequest, token: str) -> HttpResponse:
+    """Finish later: the link to keep, and an email with it on request."""
+    case = case_or_404(token)
+    link = request.build_absolute_uri(reverse("case", kwargs={"token": token}))
+    if request.method == "POST":
+        form = ResumeEmailForm(request.POST)
+        if form.is_valid():
+            if _resume_email_allowed(case):
+                _send_resume_email(form.cleaned_data["email"], link, case)
+                # Not the address: messages travel in a cookie, signed but readable.
+                messages.success(request, "We sent the link to the email address you gave.")
+                return redirect("case_later", token=token)
+            form.add_error(None, "We have sent this link several times in the last hour; please wait before asking again.")
+    else:
+        form = ResumeEmailForm(initial={"email": case.typed_answers.patient.email})
+    context = case_context(case, token, "")
+    context.update(form=form, link=link, expires_at=case.expires_at)
+    return render(request, "appeals/wizard/later.html", context)
+
+
+def _resume_email_allowed(case: Case) -> bool:
+    key = f"resume-email:{case.pk}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= RESUME_EMAILS_PER_HOUR
+
+
+def _send_resume_email(address: str, link: str, case: Case) -> None:
+    # No patient, drug or plan detail in the email: it travels in the clear.
+    body = render_to_string("appeals/wizard/resume_email.txt", {"link": link, "expires_at": case.expires_at})
+    send_mail("Your DenialHelp appeal: the link to continue", body, settings.DEFAULT_FROM_EMAIL, [address])
