@@ -55,18 +55,28 @@ def client():
     return HttpsClient()
 
 
-def worker_complaints(log: str) -> list[str]:
+def worker_complaints(log: str, letter_id: int) -> list[str]:
     """Every warning or error in a worker's log (Celery writes its own
     "[time: LEVEL/process] message" lines; a JSON line names its level), but
-    WeasyPrint's note about HarfBuzz-Subset.  A rendering fault WeasyPrint
-    survives (a stylesheet, image or font it could not load, a CSS rule it
-    ignored) is only ever a line here."""
+    WeasyPrint's note about HarfBuzz-Subset and lines about another letter.  A
+    rendering fault WeasyPrint survives (a stylesheet, image or font it could
+    not load, a CSS rule it ignored) is only ever a line here.
+
+    Lines naming another letter are left out: on a broker shared with earlier
+    test runs, Redis hands a new worker the unacknowledged render message of a
+    worker an earlier test killed, for a letter that test's database no longer
+    has, and the worker rightly says so."""
     complaints = []
     for line in log.splitlines():
         try:
             record = json.loads(line)
-            level = str(record.get("level", "")) if isinstance(record, dict) else ""
         except ValueError:
+            record = None
+        if isinstance(record, dict):
+            level = str(record.get("level", ""))
+            if record.get("letter_id", letter_id) != letter_id:
+                continue
+        else:
             match = re.match(r"\[[^\]]*?: (\w+)/", line)
             level = match.group(1) if match else ""
         if level in ("WARNING", "ERROR", "CRITICAL") and HARFBUZZ_NOTICE not in line:
@@ -111,7 +121,7 @@ def test_a_paid_packet_rendered_by_the_worker_is_styled(client, celery_worker, d
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {count}" in text
     assert "letter rendered" in celery_worker.log()
-    assert worker_complaints(celery_worker.log()) == []
+    assert worker_complaints(celery_worker.log(), letter_id) == []
     assert_no_weasyprint_load_failures(celery_worker.log())
 
     download = client.get(order.status_path() + "pdf/")
