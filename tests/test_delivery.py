@@ -107,3 +107,16 @@ def test_downloads_in_admin_need_a_staff_login(client, paid_letter):
     response = client.get(f"/admin/appeals/letter/{paid_letter.letter.pk}/file/pdf/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert not LetterAccess.objects.filter(who="staff").exists()
+
+
+def test_the_status_page_the_shared_page_and_the_calendar_give_the_same_dates(client, paid_letter):
+    # The dates shown to the person are one rule (appeals.delivery.status.patient_deadlines).
+    from appeals.delivery.status import patient_deadlines
+    from tests.test_share_links import make_share
+
+    deadlines, deadlines_for = patient_deadlines(paid_letter.case)
+    assert deadlines and all(deadline.due for deadline in deadlines) and deadlines_for
+    assert client.get(paid_letter.status_path()).context["next"]["deadlines"] == deadlines
+    assert client.__class__().get(make_share(client, paid_letter)).context["next"]["deadlines"] == deadlines
+    calendar = Calendar.from_ical(client.get(paid_letter.status_path() + "deadlines.ics").content)
+    assert sorted(event["DTSTART"].dt for event in calendar.walk("VEVENT")) == sorted(d.due for d in deadlines)

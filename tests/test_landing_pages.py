@@ -346,6 +346,18 @@ def test_robots_txt_names_the_sitemap(client):
     assert "Disallow: /admin/" in lines
 
 
+def test_robots_txt_keeps_crawlers_off_every_page_a_link_token_opens(client):
+    # Case, status, share and payment pages hold patient data: each route with a token or an
+    # order's id must sit under a disallowed prefix (they are noindex too, but never fetched is better).
+    from appeals.urls import urlpatterns
+
+    disallowed = {line.removeprefix("Disallow: ") for line in client.get("/robots.txt").content.decode().splitlines()}
+    private = {str(p.pattern) for p in urlpatterns if "<str:token>" in str(p.pattern) or "<str:public_id>" in str(p.pattern)}
+    assert {"letters/<str:token>/", "shared/<str:token>/", "case/<str:token>/"} <= private
+    uncovered = {route for route in private if not any(("/" + route).startswith(prefix) for prefix in disallowed)}
+    assert uncovered == set()
+
+
 def test_sitemap_index_and_pages_are_valid_and_list_only_published_pages(client, demo_catalog):
     index_schema = xmlschema.XMLSchema(SCHEMAS / "siteindex.xsd")
     page_schema = xmlschema.XMLSchema(SCHEMAS / "sitemap.xsd")

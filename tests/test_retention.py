@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from appeals.delivery.retention import purge_due, purge_on
+from appeals.intake.answers import PatientAnswers
 from appeals.models import Case, Letter, LetterShare, Order
 from appeals.tasks import purge_patient_data
 from tests.support.payment_helpers import pay, reviewed_case
@@ -143,7 +144,7 @@ def test_a_step_saved_after_the_purge_does_not_write_the_answers_back(client, de
     stale = Case.objects.get(pk=case.pk)  # read by a request before the purge
     Case.objects.filter(pk=case.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     assert purge_due().cases == 1
-    stale.save_step("patient", {"patient_name": PATIENT["patient_name"]})
+    stale.save_step("patient", PatientAnswers(patient_name=PATIENT["patient_name"]))
     assert Case.objects.get(pk=case.pk).answers == {}
     assert PATIENT["patient_name"] not in raw_case_row(case)
 

@@ -1,6 +1,7 @@
-"""Delivering a ready letter: the email that says so, the deadlines as a
-calendar file, and what to do next.  Nothing here puts patient data in an
-email or a calendar: both travel and sync outside our control."""
+"""Delivering a ready letter: the email that says so, and deadlines as a
+calendar file.  Nothing here puts patient data in an email or a calendar:
+both travel and sync outside our control.  (What the status page shows,
+next steps included, is ``appeals.delivery.status``.)"""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from appeals.catalog.deadlines import PERSON_STEPS, Deadline
-from appeals.intake.steps import case_deadlines
-from appeals.letters.models import Letter, LetterTemplate
+from appeals.letters.models import Letter
 
 logger = logging.getLogger(__name__)
 
@@ -67,19 +67,3 @@ def deadlines_calendar(deadlines: list[Deadline], *, uid_prefix: str) -> bytes:
                 event.add_component(alarm)
         calendar.add_component(event)
     return calendar.to_ical()
-
-
-def next_steps(order) -> dict:
-    """What the status page says once the letter is ready: who signs, where it
-    goes, what to enclose, and the dates to keep."""
-    case = order.case
-    plan_type = case.plan_type()
-    deadlines, deadlines_for = case_deadlines(case, timezone.localdate())
-    voice = order.template.voice if order.template else LetterTemplate.Voice.PRESCRIBER
-    return {
-        "patient_signs": voice == LetterTemplate.Voice.PATIENT,
-        "payer": case.payer,
-        "enclosures": case.denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
-        "deadlines": [d for d in deadlines if d.due],
-        "deadlines_for": deadlines_for,
-    }

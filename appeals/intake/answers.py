@@ -1,10 +1,12 @@
 """A case's answers: the one typed schema of what the wizard stores.
 
-The answers are kept as a dict of steps (``Case.answers``, encrypted JSON),
-written by the wizard's forms (``appeals.intake.steps``).  Everything else
-reads them through the dataclasses here, by attribute: a field's name is
-written once, in this module, and a test checks that each step's form
-asks exactly for the fields its dataclass names."""
+The answers are kept as a dict of steps (``Case.answers``, encrypted JSON).
+The wizard (``appeals.intake.steps``) turns a valid form into its step's
+dataclass and stores it with ``stored_step``; it and everything else read
+them through the dataclasses here, by attribute (``case.typed_answers``).
+A field's name is written once, in this module: a test checks that each
+step's form asks exactly for the fields its dataclass names, and another
+that nothing outside this module reads the stored dict by key."""
 
 from __future__ import annotations
 
@@ -247,12 +249,13 @@ class CaseAnswers:
 
     def to_stored(self) -> dict:
         """Every step as the wizard stores it (``Case.answers``)."""
-        return {
-            name: {"items": [item.to_stored() for item in getattr(self, name)]}
-            if name in self.LISTS
-            else getattr(self, name).to_stored()
-            for name in self.STEPS
-        }
+        return {name: stored_step(name, getattr(self, name)) for name in self.STEPS}
+
+    def step(self, slug: str) -> StepAnswers | CriteriaAnswers | list[StepAnswers]:
+        """One step's answers by the step's slug (a list for the list steps)."""
+        if slug not in self.STEPS:
+            raise KeyError(f"no step {slug!r} in the answers' schema")
+        return getattr(self, slug)
 
     def plan_type(self) -> PlanType | None:
         """The one rule for a case's plan type: the one chosen on the plan step,
@@ -261,6 +264,19 @@ class CaseAnswers:
         if not slug or slug == NOT_SURE:
             return None
         return PlanType.objects.filter(slug=slug).first()
+
+
+def stored_step(slug: str, answers: StepAnswers | CriteriaAnswers | list[StepAnswers]) -> dict:
+    """One step's answers as ``Case.answers`` keeps them: the one way a step is
+    written (the wizard builds the step's dataclass, this stores it)."""
+    schema = CaseAnswers.STEPS[slug]
+    if slug in CaseAnswers.LISTS:
+        if not all(isinstance(item, schema) for item in answers):
+            raise TypeError(f"the {slug} step stores a list of {schema.__name__}")
+        return {"items": [item.to_stored() for item in answers]}
+    if not isinstance(answers, schema):
+        raise TypeError(f"the {slug} step stores {schema.__name__}, not {type(answers).__name__}")
+    return answers.to_stored()
 
 
 def with_plan_type(stored: dict, slug: str) -> dict:

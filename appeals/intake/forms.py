@@ -16,7 +16,7 @@ from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.catalog.models import Criterion, DenialType, Drug, ExceptionGround, Payer, PlanType, normalize_us_phone
-from appeals.intake.answers import NOT_SURE
+from appeals.intake.answers import EXCEPTION, MET, NOT_SURE, CriteriaAnswers, CriterionAnswer, DiagnosisAnswers
 from appeals.intake.validators import diagnosis_for, validate_npi
 
 EARLIEST_NOTICE = datetime.date(2000, 1, 1)
@@ -266,10 +266,8 @@ class DiagnosisForm(forms.Form):
                         self.add_error(name, "Give the measure, its score and the date together, or leave all three empty.")
         return data
 
-    def to_answers(self) -> dict:
-        answers = dict(self.cleaned_data)
-        answers["icd10_description"] = getattr(self, "diagnosis_description", "")
-        return answers
+    def to_answers(self) -> DiagnosisAnswers:
+        return DiagnosisAnswers(**self.cleaned_data, icd10_description=getattr(self, "diagnosis_description", ""))
 
 
 class CompendiaForm(forms.Form):
@@ -355,11 +353,9 @@ class RequestedDrugForm(forms.Form):
         if "site_of_care" not in sections:
             del self.fields["site"], self.fields["site_reason"]
 
-    def to_answers(self) -> dict:
-        answers = dict(self.cleaned_data)
-        if "product" in answers:
-            answers["product"] = answers["product"].slug
-        return answers
+    def clean_product(self) -> str:
+        """The chosen product is stored as its slug."""
+        return self.cleaned_data["product"].slug
 
 
 class PriorTreatmentForm(forms.Form):
@@ -412,10 +408,6 @@ class AuthorizationHistoryForm(forms.Form):
     )  # fmt: skip
 
 
-MET = "met"
-EXCEPTION = "exception"
-
-
 class CriteriaForm(forms.Form):
     """One group of fields per payer criterion: met with its evidence, or an exception with its ground."""
 
@@ -453,11 +445,12 @@ class CriteriaForm(forms.Form):
         # The criteria come first, in the payer's order; "other reasons" last.
         self.fields = {**fields, "other_reasons": self.fields["other_reasons"]}
 
+    # The fields asked of each criterion, named ``<key>__<part>``: a part is a
+    # field of CriterionAnswer (a test keeps the two alike).
+    PARTS = ("status", "evidence", "evidence_date", "ground", "explanation")
+
     def groups(self) -> list[tuple[Criterion, list]]:
-        return [
-            (c, [self[f"{c.key}__{part}"] for part in ("status", "evidence", "evidence_date", "ground", "explanation")])
-            for c in self.criteria
-        ]
+        return [(c, [self[f"{c.key}__{part}"] for part in self.PARTS]) for c in self.criteria]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -477,27 +470,29 @@ class CriteriaForm(forms.Form):
                     self.add_error(f"{key}__explanation", "Explain why the exception applies.")
         return data
 
-    def to_answers(self) -> dict:
-        data = self.cleaned_data
+    def to_answers(self) -> CriteriaAnswers:
         items = []
         for criterion in self.criteria:
-            key = criterion.key
-            status = data[f"{key}__status"]
-            item = {"key": key, "criterion_id": criterion.pk, "status": status}
+            key, status = criterion.key, self._given(criterion, "status")
+            # Only the parts of the chosen answer: evidence when met, a ground when an exception.
             if status == MET:
-                item.update(evidence=data[f"{key}__evidence"], evidence_date=data[f"{key}__evidence_date"].isoformat())
+                evidence, evidence_date = self._given(criterion, "evidence"), self._given(criterion, "evidence_date")
+                items.append(CriterionAnswer(key=key, status=status, evidence=evidence, evidence_date=evidence_date))
             else:
-                item.update(ground=data[f"{key}__ground"], explanation=data[f"{key}__explanation"])
-            items.append(item)
-        return {"items": items, "other_reasons": data.get("other_reasons", "")}
+                ground, explanation = self._given(criterion, "ground"), self._given(criterion, "explanation")
+                items.append(CriterionAnswer(key=key, status=status, ground=ground, explanation=explanation))
+        return CriteriaAnswers(items=items, other_reasons=self.cleaned_data.get("other_reasons", ""))
 
-    @staticmethod
-    def initial_from(answers: dict) -> dict:
-        initial = {"other_reasons": answers.get("other_reasons", "")}
-        for item in answers.get("items", []):
-            for part in ("status", "evidence", "evidence_date", "ground", "explanation"):
-                if part in item:
-                    initial[f"{item['key']}__{part}"] = item[part]
+    def _given(self, criterion: Criterion, part: str):
+        return self.cleaned_data[f"{criterion.key}__{part}"]
+
+    @classmethod
+    def initial_from(cls, answers: CriteriaAnswers) -> dict:
+        """The form's initial values from the step's typed answers."""
+        initial = {"other_reasons": answers.other_reasons}
+        for item in answers.items:
+            # As stored: dates as ISO text, what a date input shows.
+            initial.update({f"{item.key}__{part}": value for part, value in item.to_stored().items() if part in cls.PARTS})
         return initial
 
 

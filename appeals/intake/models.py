@@ -23,7 +23,7 @@ from encrypted_fields.fields import EncryptedTextField
 from appeals.catalog.models import DenialType, Drug, Payer, PlanType
 from appeals.core import phi
 from appeals.core.tokens import lookup_digest, new_link_token
-from appeals.intake.answers import CaseAnswers
+from appeals.intake.answers import CaseAnswers, CriteriaAnswers, StepAnswers, stored_step
 
 CASE_LIFETIME = datetime.timedelta(days=30)
 DRAFTS = "_drafts"  # answers key for typed-but-invalid steps
@@ -84,7 +84,12 @@ class Case(models.Model):
         phi.remember(answers)
         return answers
 
+    def has_answered(self, step: str) -> bool:
+        """Whether the step was saved (a draft is not an answer)."""
+        return self.answers.get(step) is not None
+
     def step_answers(self, step: str) -> dict | None:
+        """One step as stored, for checks of what is stored; the app reads ``typed_answers``."""
         return self.answers.get(step)
 
     def purge(self, now: datetime.datetime) -> None:
@@ -109,9 +114,10 @@ class Case(models.Model):
         """What was typed on a step and not yet valid (kept when the person went back)."""
         return self.answers.get(DRAFTS, {}).get(step)
 
-    def save_step(self, step: str, data: dict) -> None:
+    def save_step(self, step: str, typed: StepAnswers | CriteriaAnswers | list[StepAnswers]) -> None:
+        """Store a step's answers, given as its dataclass (``appeals.intake.answers``)."""
         answers = self.answers
-        answers[step] = data
+        answers[step] = stored_step(step, typed)
         answers.get(DRAFTS, {}).pop(step, None)
         self._store(answers)
 

@@ -2,8 +2,10 @@
 type's intake sections) and whether the case has answered it; the dispatch
 view sends a person to the first step that is needed and not yet answered.
 
-A step builds its form for a case, turns a valid form into JSON-ready
-answers, and summarises the answers for the review page.
+A step builds its form for a case (its initial values from the case's typed
+answers), turns a valid form into its dataclass (``appeals.intake.answers``,
+which ``Case.save_step`` stores), and summarises the answers for the review
+page.  No step reads or writes the stored answers by key.
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
 from appeals.catalog.deadlines import CaseDates, Deadline, compute_deadlines
 from appeals.catalog.models import AppealDeadlineRule, Criterion, ExceptionGround, IntakeSection
+from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import (
     AuthorizationHistoryForm,
     CompendiaForm,
@@ -33,26 +37,16 @@ from appeals.intake.models import Case
 MAX_ITEMS = 20
 
 
-def to_json_ready(value):
-    if isinstance(value, dict):
-        return {key: to_json_ready(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json_ready(item) for item in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 class ItemsFormSet(forms.BaseFormSet):
     """A list of like answers (prior treatments, formulary alternatives)."""
 
-    def to_answers(self) -> dict:
-        items = []
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
-                continue
-            items.append(to_json_ready({k: v for k, v in form.cleaned_data.items() if k != "DELETE"}))
-        return {"items": items}
+    def kept_rows(self) -> list[dict]:
+        """The cleaned data of each row filled in and not deleted (without the formset's DELETE box)."""
+        return [
+            {name: value for name, value in form.cleaned_data.items() if name != DELETION_FIELD_NAME}
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
 
     def clean(self) -> None:
         super().clean()
@@ -82,33 +76,48 @@ class Step:
     def is_applicable(self, case: Case) -> bool:
         return self.section is None or self.section in case.denial_type.intake_sections
 
+    @property
+    def schema(self) -> type:
+        """The dataclass of this step's answers (of one item, for a list step)."""
+        return CaseAnswers.STEPS[self.slug]
+
     def is_completed(self, case: Case) -> bool:
-        return case.step_answers(self.slug) is not None
+        return case.has_answered(self.slug)
+
+    def typed(self, case: Case):
+        """The case's answers to this step, through the schema (empty when not answered)."""
+        return case.typed_answers.step(self.slug)
 
     def form_kwargs(self, case: Case) -> dict:
         return {}
 
-    def initial(self, answers: dict) -> dict:
-        return dict(answers)
+    def initial(self, case: Case) -> dict:
+        # As stored (dates as ISO text, what a date input shows); nothing for a
+        # step not answered yet, so the form's own initial values show.
+        return self.typed(case).to_stored() if case.has_answered(self.slug) else {}
 
     def build_form(self, case: Case, data=None):
         if data is not None:
             return self.form_class(data, **self.form_kwargs(case))
-        return self.form_class(initial=self.initial(case.step_answers(self.slug) or {}), **self.form_kwargs(case))
+        return self.form_class(initial=self.initial(case), **self.form_kwargs(case))
 
-    def answers_from(self, form) -> dict:
-        answers = form.to_answers() if hasattr(form, "to_answers") else dict(form.cleaned_data)
-        return to_json_ready(answers)
+    def answers_from(self, form):
+        """A valid form's answers as the step's dataclass (what ``Case.save_step`` stores)."""
+        if hasattr(form, "to_answers"):
+            return form.to_answers()
+        return self.schema(**form.cleaned_data)
 
     def summary(self, case: Case) -> Summary:
         form = self.build_form(case)
-        answers = case.step_answers(self.slug) or {}
-        return Summary(rows=[(f.label, _display(f, answers.get(name))) for name, f in form.fields.items()])
+        answers = self.typed(case)
+        return Summary(rows=[(f.label, _display(f, getattr(answers, name))) for name, f in form.fields.items()])
 
 
 def _display(form_field: forms.Field, value) -> object:
     if value in (None, "", []):
         return "—"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(form_field, forms.ModelChoiceField):
         found = form_field.queryset.filter(**{form_field.to_field_name or "pk": value}).first()
         return str(found) if found else value
@@ -169,15 +178,17 @@ class ItemsStep(Step):
         kwargs = {"prefix": self.slug, "form_kwargs": self.form_kwargs(case)}
         if data is not None:
             return formset_class(data, **kwargs)
-        return formset_class(initial=(case.step_answers(self.slug) or {}).get("items", []), **kwargs)
+        return formset_class(initial=[item.to_stored() for item in self.typed(case)], **kwargs)
+
+    def answers_from(self, form) -> list:
+        return [self.schema(**row) for row in form.kept_rows()]
 
     def summary(self, case: Case) -> Summary:
         form = self.form_class(**self.form_kwargs(case))
         names = list(form.fields)
-        items = (case.step_answers(self.slug) or {}).get("items", [])
         return Summary(
             headers=[form.fields[name].label for name in names],
-            table=[[_display(form.fields[name], item.get(name)) for name in names] for item in items],
+            table=[[_display(form.fields[name], getattr(item, name)) for name in names] for item in self.typed(case)],
             empty="None listed.",
         )
 
@@ -197,12 +208,12 @@ class CriteriaStep(Step):
     def form_kwargs(self, case: Case) -> dict:
         return {"criteria": current_criteria(case), "grounds": case.denial_type.exception_grounds or list(ExceptionGround.values)}
 
-    def initial(self, answers: dict) -> dict:
-        return CriteriaForm.initial_from(answers)
+    def initial(self, case: Case) -> dict:
+        return CriteriaForm.initial_from(case.typed_answers.criteria)
 
     def is_completed(self, case: Case) -> bool:
         """Answered when every criterion now in force has an answer (the feed may add one later)."""
-        if case.step_answers(self.slug) is None:
+        if not case.has_answered(self.slug):
             return False
         answers = case.typed_answers.criteria
         return all(answers.answered(criterion.key) is not None for criterion in current_criteria(case))
@@ -300,7 +311,7 @@ def reachable(case: Case, step: Step) -> bool:
 def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], str]:
     """Deadlines from the plan step's answers, and the plan type they are for.
     With "Not sure", the plan type whose filing window closes first."""
-    if case.step_answers("plan") is None:
+    if not case.has_answered("plan"):
         return [], ""
     plan = case.typed_answers.plan
     rules_by_plan: dict[str, list[AppealDeadlineRule]] = {}

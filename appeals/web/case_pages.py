@@ -1,6 +1,7 @@
 """What the wizard's pages and the payment page share about a case: finding
 it by its link, the page context (progress, deadlines), the letter templates
-that fit it, and the rule that review and payment wait for every step."""
+that fit it, and the rule that review and payment wait for every step; and
+finding an order by its status link."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from appeals.intake.models import Case
 from appeals.intake.steps import applicable_steps, case_deadlines, first_incomplete
 from appeals.letters.models import LetterTemplate
+from appeals.orders.models import Order
 
 
 def case_or_404(token: str) -> Case:
@@ -18,6 +20,14 @@ def case_or_404(token: str) -> Case:
     if case is None:
         raise Http404("This link does not open a case. It may have expired.")
     return case
+
+
+def order_by_status_token_or_404(token: str) -> Order:
+    """The order a status link opens (the status page, paying again, its files)."""
+    order = Order.objects.by_status_token(token)
+    if order is None:
+        raise Http404("This link does not open an order.")
+    return order
 
 
 def progress(case: Case, current: str) -> list[dict]:

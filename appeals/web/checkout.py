@@ -1,10 +1,11 @@
-"""Checkout, the letter's status page, the local test payment, and Stripe's webhook.
+"""Checkout: the payment page, the way back from Stripe, paying again from
+the status page, the local test payment, and Stripe's webhook.
 
-The payment page and the status page show patient data (the case's drug,
-payer and denial), so they are no-store and noindex like the wizard.  The
-state changes are model methods (``Order.for_checkout``, ``payments.record_payment``
-…) and the talking to Stripe is in ``appeals.orders.payments``; these views only
-connect requests to them.
+The payment page shows patient data (the case's drug, payer and denial), so
+it is no-store and noindex like the wizard.  The state changes are model
+methods (``Order.for_checkout``, ``payments.record_payment`` …) and the talking
+to Stripe is in ``appeals.orders.payments``; these views only connect requests
+to them.  The status page itself is ``appeals.web.delivery.letter_status``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import stripe
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,22 +23,19 @@ from django_ratelimit.decorators import ratelimit
 
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import checkout_rate
-from appeals.delivery.forms import ShareLinkForm
-from appeals.delivery.models import LetterAccess
-from appeals.delivery.ready import next_steps
-from appeals.delivery.retention import purge_on
-from appeals.letters.models import Letter
 from appeals.orders import payments
 from appeals.orders.forms import CheckoutForm
 from appeals.orders.models import SETTLED, Order, PromoUnavailable, quote
-from appeals.web.case_pages import case_context, case_or_404, chosen_template, fitting_templates, unanswered_step_redirect
+from appeals.web.case_pages import (
+    case_context,
+    case_or_404,
+    chosen_template,
+    fitting_templates,
+    order_by_status_token_or_404,
+    unanswered_step_redirect,
+)
 
 logger = logging.getLogger(__name__)
-
-# Seconds between refreshes of the status page while something is on its way.
-REFRESH_RENDERING = 3
-REFRESH_RETURNED = 3
-REFRESH_PROCESSING = 60
 
 
 @never_cache
@@ -90,73 +87,6 @@ def case_payment(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "appeals/wizard/payment.html", context, status=429 if request.limited else 200)
 
 
-def _order_by_token_or_404(token: str) -> Order:
-    order = Order.objects.by_status_token(token)
-    if order is None:
-        raise Http404("This link does not open an order.")
-    return order
-
-
-@never_cache
-@require_GET
-def letter_status(request: HttpRequest, token: str) -> HttpResponse:
-    """The order, and once paid its letter.  Back from Stripe before the
-    webhook, it asks Stripe itself, so the person does not wait on the webhook."""
-    order = _order_by_token_or_404(token)
-    returned = "returned" in request.GET
-    if returned and order.status == Order.Status.PENDING:
-        payments.sync_from_stripe(order)
-    letter: Letter | None = order.letter
-    if letter is not None and letter.status in (Letter.Status.PENDING, Letter.Status.RENDERING):
-        refresh = REFRESH_RENDERING
-    elif order.status == Order.Status.PENDING and returned:
-        refresh = REFRESH_RETURNED
-    elif order.status == Order.Status.PROCESSING:
-        refresh = REFRESH_PROCESSING
-    else:
-        refresh = None
-    return status_page(request, order, token, refresh_seconds=refresh, returned=returned)
-
-
-def status_page(
-    request: HttpRequest,
-    order: Order,
-    token: str,
-    *,
-    refresh_seconds: int | None = None,
-    returned: bool = False,
-    share_form: ShareLinkForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    case = order.case
-    letter: Letter | None = order.letter
-    ready = order.status == Order.Status.PAID and letter is not None and letter.status == Letter.Status.READY
-    if ready and share_form is None:
-        LetterAccess.record(letter, LetterAccess.Who.OWNER, LetterAccess.What.PAGE)
-    return render(
-        request,
-        "appeals/letters/status.html",
-        {
-            "order": order,
-            "letter": letter,
-            "case": case,
-            "token": token,
-            "refresh_seconds": refresh_seconds,
-            "returned": returned,
-            "cancelled_return": "cancelled" in request.GET,
-            "can_pay": order.can_be_paid,
-            "next": next_steps(order) if ready else None,
-            "calendar_url": reverse("letter_calendar", kwargs={"token": token}),
-            "shares": list(letter.shares.active()) if ready else [],
-            "purge_on": purge_on(case) if ready else None,
-            "share_form": share_form or ShareLinkForm(),
-            "noindex": True,
-            "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter",
-        },
-        status=status,
-    )
-
-
 @never_cache
 @require_GET
 def payment_return(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -175,7 +105,7 @@ def payment_return(request: HttpRequest, public_id: str) -> HttpResponse:
 def letter_pay(request: HttpRequest, token: str) -> HttpResponse:
     """Pay (again) from the status page: after leaving Stripe's page, a failed
     bank payment, or a cancelled test payment.  The order keeps its amount."""
-    order = _order_by_token_or_404(token)
+    order = order_by_status_token_or_404(token)
     if not order.can_be_paid:
         if order.case is None or order.case.purged_at is not None:
             messages.info(request, "This case's answers were deleted, so it can no longer be paid for. Nothing was charged.")

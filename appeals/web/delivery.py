@@ -1,8 +1,9 @@
-"""A ready letter's files, reached through the status link: the PDF packet,
-the Word version and the deadlines as a calendar file; and the share links
-that give the prescriber's office the case summary and the same files.
-Every page and download is recorded (LetterAccess).  File names say what
-the file is, never who it is for."""
+"""The status page an order's link opens, and a ready letter's files reached
+through it: the PDF packet, the Word version and the deadlines as a calendar
+file; and the share links that give the prescriber's office the case summary
+and the same files.  What the pages show is ``appeals.delivery.status``; these
+views connect requests to it.  Every page and download is recorded
+(LetterAccess).  File names say what the file is, never who it is for."""
 
 from __future__ import annotations
 
@@ -12,25 +13,65 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from appeals.delivery.downloads import FILES, recorded_download
 from appeals.delivery.forms import ShareLinkForm
 from appeals.delivery.models import LetterAccess, LetterShare, ShareLimitReached
-from appeals.delivery.ready import deadlines_calendar, next_steps
-from appeals.intake.steps import case_deadlines
-from appeals.letters.case_letter import letter_for_case
+from appeals.delivery.status import (
+    deadlines_file,
+    order_of_live_share,
+    ready_letter,
+    refresh_seconds,
+    shared_context,
+    status_context,
+)
 from appeals.letters.models import Letter
+from appeals.orders import payments
 from appeals.orders.models import Order
-from appeals.web.checkout import status_page
+from appeals.web.case_pages import order_by_status_token_or_404
+
+
+@never_cache
+@require_GET
+def letter_status(request: HttpRequest, token: str) -> HttpResponse:
+    """The order, and once paid its letter.  Back from Stripe before the
+    webhook, it asks Stripe itself, so the person does not wait on the webhook."""
+    order = order_by_status_token_or_404(token)
+    returned = "returned" in request.GET
+    if returned and order.status == Order.Status.PENDING:
+        payments.sync_from_stripe(order)
+    return status_page(request, order, token, refresh=refresh_seconds(order, returned=returned), returned=returned)
+
+
+def status_page(
+    request: HttpRequest,
+    order: Order,
+    token: str,
+    *,
+    refresh: int | None = None,
+    returned: bool = False,
+    share_form: ShareLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = status_context(order, record_visit=share_form is None)
+    context.update(
+        token=token,
+        refresh_seconds=refresh,
+        returned=returned,
+        cancelled_return="cancelled" in request.GET,
+        calendar_url=reverse("letter_calendar", kwargs={"token": token}),
+        share_form=share_form or ShareLinkForm(),
+        noindex=True,
+    )
+    return render(request, "appeals/delivery/status.html", context, status=status)
 
 
 def ready_letter_or_404(token: str) -> tuple[Order, Letter]:
     order = Order.objects.by_status_token(token)
-    letter = order.letter if order is not None and order.status == Order.Status.PAID else None
-    if letter is None or letter.status != Letter.Status.READY:
+    letter = ready_letter(order)
+    if letter is None:
         raise Http404("There is no ready letter at this link.")
     return order, letter
 
@@ -45,10 +86,7 @@ def letter_file(request: HttpRequest, token: str, kind: str) -> HttpResponse:
 
 
 def calendar_response(order: Order) -> HttpResponse:
-    deadlines, _ = case_deadlines(order.case, timezone.localdate())
-    response = HttpResponse(
-        deadlines_calendar(deadlines, uid_prefix=order.public_id), content_type="text/calendar; charset=utf-8"
-    )
+    response = HttpResponse(deadlines_file(order), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appeal-deadlines.ics"'
     return response
 
@@ -100,10 +138,10 @@ def through_live_share(view):
         share = LetterShare.objects.by_token(token)
         if share is None:
             raise Http404("This link does not open a letter.")
-        order = Order.objects.filter(letter=share.letter, status=Order.Status.PAID).first()
-        if not share.is_active or share.letter.status != Letter.Status.READY or order is None:
+        order = order_of_live_share(share)
+        if order is None:
             context = {"revoked": share.revoked_at is not None, "noindex": True}
-            return render(request, "appeals/letters/shared_gone.html", context, status=410)
+            return render(request, "appeals/delivery/shared_gone.html", context, status=410)
         return view(request, token, share, order, **kwargs)
 
     return wrapped
@@ -113,22 +151,9 @@ def through_live_share(view):
 @require_GET
 @through_live_share
 def shared_letter(request: HttpRequest, token: str, share: LetterShare, order: Order) -> HttpResponse:
-    letter = share.letter
-    LetterAccess.record(letter, LetterAccess.Who.SHARE, LetterAccess.What.PAGE, share_id=share.pk)
-    return render(
-        request,
-        "appeals/letters/shared.html",
-        {
-            "share": share,
-            "token": token,
-            "letter": letter,
-            "summary": letter_for_case(order.case, letter.template).context,
-            "case": order.case,
-            "next": next_steps(order),
-            "calendar_url": reverse("shared_calendar", kwargs={"token": token}),
-            "noindex": True,
-        },
-    )
+    context = shared_context(share, order)
+    context.update(token=token, calendar_url=reverse("shared_calendar", kwargs={"token": token}), noindex=True)
+    return render(request, "appeals/delivery/shared.html", context)
 
 
 @never_cache

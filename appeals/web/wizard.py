@@ -27,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 from appeals.catalog.models import Drug, Payer
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import start_rate
+from appeals.intake.answers import LetterChoice
 from appeals.intake.forms import ResumeEmailForm, StartForm
 from appeals.intake.models import Case
 from appeals.intake.steps import applicable_steps, first_incomplete, reachable, step_by_slug
@@ -164,7 +165,7 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
     saved = case.typed_answers.letter.template_id
     if request.method == "POST":
         chosen = chosen_template(templates, request.POST.get("template"))
-        case.save_step("letter", {"template_id": chosen.pk if chosen else None})
+        case.save_step("letter", LetterChoice(template_id=chosen.pk if chosen else None))
         return redirect("case_payment", token=token)
     chosen = chosen_template(templates, request.GET.get("template") or saved)
     sections = [{"step": step, "summary": step.summary(case)} for step in applicable_steps(case)]

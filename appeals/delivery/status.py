@@ -1,0 +1,127 @@
+"""What the order's status page and a share link's page show.
+
+The status page (the link the person keeps) follows an order from payment to
+a ready letter; once the letter is ready it shows what to do next, the dates
+to keep, the share links made for the prescriber's office and when the
+answers will be deleted.  The shared page shows the office the case summary
+and the same next steps.  The views in ``appeals.web.delivery`` add only what
+comes from the request (the token, forms, refresh after a return from Stripe).
+Both pages hold patient data: they are no-store and noindex.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from appeals.catalog.deadlines import Deadline
+from appeals.delivery.models import LetterAccess, LetterShare
+from appeals.delivery.ready import deadlines_calendar
+from appeals.delivery.retention import purge_on
+from appeals.intake.models import Case
+from appeals.intake.steps import case_deadlines
+from appeals.letters.case_letter import letter_for_case
+from appeals.letters.models import Letter, LetterTemplate
+from appeals.orders.models import Order
+
+# Seconds between refreshes of the status page while something is on its way.
+REFRESH_RENDERING = 3
+REFRESH_RETURNED = 3
+REFRESH_PROCESSING = 60
+
+
+def ready_letter(order: Order | None) -> Letter | None:
+    """The order's letter when it is paid for and ready to hand out, else None."""
+    if order is None or order.status != Order.Status.PAID:
+        return None
+    letter = order.letter
+    return letter if letter is not None and letter.status == Letter.Status.READY else None
+
+
+def refresh_seconds(order: Order, *, returned: bool) -> int | None:
+    """How soon the status page looks again: while the letter is being made, just
+    back from Stripe before its answer, or while a bank payment clears; else never."""
+    letter = order.letter
+    if letter is not None and letter.status in (Letter.Status.PENDING, Letter.Status.RENDERING):
+        return REFRESH_RENDERING
+    if order.status == Order.Status.PENDING and returned:
+        return REFRESH_RETURNED
+    if order.status == Order.Status.PROCESSING:
+        return REFRESH_PROCESSING
+    return None
+
+
+def patient_deadlines(case: Case) -> tuple[list[Deadline], str]:
+    """The dated deadlines shown to the person (status and shared pages, calendar
+    file), and the plan type they are for."""
+    deadlines, deadlines_for = case_deadlines(case, timezone.localdate())
+    return [deadline for deadline in deadlines if deadline.due], deadlines_for
+
+
+def deadlines_file(order: Order) -> bytes:
+    """The deadlines of the order's case as a calendar file (.ics)."""
+    deadlines, _ = patient_deadlines(order.case)
+    return deadlines_calendar(deadlines, uid_prefix=order.public_id)
+
+
+def next_steps(order: Order) -> dict:
+    """What to do once the letter is ready: who signs, where it goes, what to
+    enclose, and the dates to keep."""
+    case = order.case
+    plan_type = case.plan_type()
+    deadlines, deadlines_for = patient_deadlines(case)
+    voice = order.template.voice if order.template else LetterTemplate.Voice.PRESCRIBER
+    return {
+        "patient_signs": voice == LetterTemplate.Voice.PATIENT,
+        "payer": case.payer,
+        "enclosures": case.denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
+        "deadlines": deadlines,
+        "deadlines_for": deadlines_for,
+    }
+
+
+def page_title(case: Case | None) -> str:
+    # The case is gone only for an order whose case was deleted; its receipt stays.
+    return f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter"
+
+
+def status_context(order: Order, *, record_visit: bool) -> dict:
+    """What the status page shows of an order and its letter.  A visit to a ready
+    letter's page is recorded in its access log when ``record_visit`` (not when
+    the page is shown again with a form's errors)."""
+    case = order.case
+    letter = ready_letter(order)
+    if letter is not None and record_visit:
+        LetterAccess.record(letter, LetterAccess.Who.OWNER, LetterAccess.What.PAGE)
+    return {
+        "order": order,
+        "letter": order.letter,
+        "case": case,
+        "can_pay": order.can_be_paid,
+        "next": next_steps(order) if letter else None,
+        "shares": list(letter.shares.active()) if letter else [],
+        "purge_on": purge_on(case) if letter else None,
+        "title": page_title(case),
+    }
+
+
+def order_of_live_share(share: LetterShare) -> Order | None:
+    """The paid order behind a share link that still opens its letter; None when
+    the link was revoked or has expired, or the letter is no longer ready."""
+    if not share.is_active:
+        return None
+    order = Order.objects.filter(letter=share.letter, status=Order.Status.PAID).first()
+    return order if ready_letter(order) is not None else None
+
+
+def shared_context(share: LetterShare, order: Order) -> dict:
+    """What the prescriber's office sees through a live share link (the visit is
+    recorded in the letter's access log)."""
+    letter = share.letter
+    LetterAccess.record(letter, LetterAccess.Who.SHARE, LetterAccess.What.PAGE, share_id=share.pk)
+    return {
+        "share": share,
+        "letter": letter,
+        "summary": letter_for_case(order.case, letter.template).context,
+        "case": order.case,
+        "next": next_steps(order),
+    }
