@@ -459,6 +459,15 @@ class CriteriaForm(forms.Form):
             for c in self.criteria
         ]
 
+    # Whose criteria the step shows: only those checked in the payer's published policy are called the payer's.
+    @property
+    def has_payer_policy_criteria(self) -> bool:
+        return any(c.is_payer_policy for c in self.criteria)
+
+    @property
+    def has_typical_criteria(self) -> bool:
+        return any(not c.is_payer_policy for c in self.criteria)
+
     def clean(self) -> dict:
         data = super().clean()
         for criterion in self.criteria:
