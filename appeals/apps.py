@@ -50,6 +50,4 @@ class AppealsConfig(AppConfig):
         )
         # A guide names its reviewer only while the account is staff: a change to an
         # account (not a mere login) may change what a page says.
-        post_save.connect(
-            bump_on_account_change, sender=settings.AUTH_USER_MODEL, dispatch_uid="page-cache-accounts", weak=False
-        )
+        post_save.connect(bump_on_account_change, sender=settings.AUTH_USER_MODEL, dispatch_uid="page-cache-accounts", weak=False)
