@@ -227,6 +227,29 @@ def test_k5_verified_policy_criteria_are_the_payers_with_source_and_read_date(cl
         assert "commonly apply" not in text, voice
 
 
+def test_k5_mixed_criteria_keep_each_ones_source(client, demo_catalog, checker):
+    import_criteria(
+        "mixed.csv",
+        feed(
+            [
+                policy_row("sle-diagnosis", 1, "Adult with SLE, autoantibody-positive"),
+                policy_row("specialist", 2, "A specialist such as a rheumatologist", provenance="typical", verified_by=""),
+            ]
+        ),
+    )
+    page = text_of(client.get(LANDING))
+    policy = page[page.index("Cigna's criteria for this denial") : page.index("Typical criteria for Anifrolumab")]
+    assert "Adult with SLE" in policy and "A specialist such as" not in policy
+    assert "A specialist such as" in page[page.index("Typical criteria for Anifrolumab") :]
+    case, _ = answered_case()
+    for voice, letter in letters_for(case).items():
+        text = html.unescape(letter)
+        assert "The criteria, point by point" in text and "Your criteria" not in text, voice
+        assert "The rows marked “commonly applied” are not from your published policy" in text, voice
+        specialist_row = text[text.index("A specialist such as") :][:200]
+        assert "Commonly applied" in specialist_row and "Cigna policy 1234" not in specialist_row, voice
+
+
 def test_k5_demo_suffix_never_in_the_letter(demo_catalog):
     # An old demo row as the feed once wrote it, kept as a typical criterion.
     Criterion.objects.filter(**STEP_THERAPY).update(source_title="Cigna coverage policy: Anifrolumab (demo summary)")
@@ -236,6 +259,16 @@ def test_k5_demo_suffix_never_in_the_letter(demo_catalog):
         assert "Cigna coverage policy" not in letter, voice
     # The context gives a template no source title to print for a typical criterion.
     assert all(row["source_title"] == "" for row in letter_context(case, [])["criteria"])
+
+
+def test_without_criteria_the_letter_claims_neither_the_payers_nor_typical_ones(demo_catalog):
+    case, _ = answered_case()
+    Criterion.objects.filter(**STEP_THERAPY).delete()
+    case = type(case).objects.get(pk=case.pk)  # no memoised criteria
+    for voice, letter in letters_for(case).items():
+        text = html.unescape(letter)
+        assert "The reasons for the denial, point by point" in text, voice
+        assert "Your criteria" not in text and "commonly apply" not in text, voice
 
 
 def test_the_migration_retitles_old_demo_rows(demo_catalog):
