@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from appeals.catalog.criteria_import import ALL_FIELDS, FeedRejected, import_criteria
@@ -444,3 +445,30 @@ def test_real_pages_stay_indexable_and_in_the_sitemap(client, demo_catalog):
     assert {LANDING, "/drugs/anifrolumab/", "/payers/cigna/", "/denials/step-therapy/"} <= listed
     assert "/appeal/anifrolumab/cigna/quantity-limit/" not in listed  # still demo
     assert "/drugs/pembrolizumab/" not in listed  # only demo guides
+
+
+# --- Admin ---------------------------------------------------------------------
+
+
+def test_staff_set_a_reviewer_in_admin_and_see_each_criterions_source(client, demo_catalog):
+    admin = get_user_model().objects.create_superuser("boss", "boss@example.org", "a-long-test-password")
+    client.force_login(admin)
+    added = client.post(
+        reverse("admin:appeals_reviewerprofile_add"),
+        {"user": admin.pk, "display_name": "Jordan Example", "credentials": "PharmD, BCPS", "profile_url": ""},
+    )
+    assert added.status_code == 302
+    guide = Guide.objects.get(**STEP_THERAPY)
+    url = reverse("admin:appeals_guide_change", args=[guide.pk])
+    form = client.get(url).context["adminform"].form
+    assert list(form.fields["reviewer"].queryset) == [admin]  # staff accounts with a profile only
+    post = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    post.pop("is_demo", None)
+    post.update(reviewer=admin.pk, reviewed_on=timezone.localdate().isoformat(), published="on")
+    assert client.post(url, post).status_code == 302
+    guide.refresh_from_db()
+    assert guide.reviewer == admin and not guide.is_demo and guide.is_reviewed
+
+    criterion = Criterion.objects.filter(**STEP_THERAPY).first()
+    page = client.get(reverse("admin:appeals_criterion_change", args=[criterion.pk])).content.decode()
+    assert "Where it comes from" in page and "Typical criteria for this drug" in page
