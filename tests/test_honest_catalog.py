@@ -7,14 +7,12 @@ from __future__ import annotations
 import csv
 import datetime
 import html
-import importlib
 import io
 import json
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -270,14 +268,6 @@ def test_without_criteria_the_letter_claims_neither_the_payers_nor_typical_ones(
         text = html.unescape(letter)
         assert "The reasons for the denial, point by point" in text, voice
         assert "Your criteria" not in text and "commonly apply" not in text, voice
-
-
-def test_the_migration_retitles_old_demo_rows(demo_catalog):
-    Criterion.objects.filter(**STEP_THERAPY).update(source_title="Cigna coverage policy: Anifrolumab (demo summary)")
-    migration = importlib.import_module("appeals.migrations.0022_honest_catalog")
-    migration.retitle_demo_criteria(django_apps, None)
-    titles = set(Criterion.objects.filter(**STEP_THERAPY).values_list("source_title", flat=True))
-    assert titles == {"Typical criteria for Anifrolumab (demo catalog)"}
 
 
 # --- Provenance rules: model and feed ---------------------------------------
