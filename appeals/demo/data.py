@@ -121,9 +121,10 @@ DENIAL_TYPES = [
 # Since the FDA's safety communication of September 1, 2021, the JAK labels limit
 # their arthritis and bowel indications to patients after one or more TNF
 # blockers.  Not every indication carries that limit: baricitinib's alopecia
-# areata does not, and neither does upadacitinib's giant cell arteritis (the
-# GCA coverage criteria of Cigna and Medica ask only for a corticosteroid
-# trial), so each drug names the indications the limit covers.
+# areata does not, and neither does upadacitinib's giant cell arteritis (FDA
+# approval of 15 mg once daily for adults with GCA, AbbVie release of April 29,
+# 2025; the GCA coverage criteria of Cigna and Medica ask only for a
+# corticosteroid trial), so each drug names the indications the limit covers.
 _AFTER_TNF = "after an inadequate response or intolerance to one or more TNF blockers."
 
 DRUGS = [
