@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+import xmlschema
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -424,6 +425,15 @@ def test_demo_pages_are_labelled_noindex_and_out_of_the_sitemap(client, demo_cat
     assert "/" in listed
 
 
+def test_a_demo_only_catalog_has_a_valid_sitemap_of_the_home_page_alone(client, demo_catalog):
+    schemas = Path(__file__).resolve().parent / "schemas"
+    index = client.get("/sitemap.xml").content.decode()
+    xmlschema.XMLSchema(schemas / "siteindex.xsd").validate(index)
+    sections = [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>(.*?)</loc>", index)]
+    assert sections == ["/sitemap-home.xml"]
+    xmlschema.XMLSchema(schemas / "sitemap.xsd").validate(client.get(sections[0]).content.decode())
+
+
 def test_real_pages_stay_indexable_and_in_the_sitemap(client, demo_catalog):
     make_real(Guide.objects.get(**STEP_THERAPY))
     page = text_of(client.get(LANDING))
@@ -433,6 +443,8 @@ def test_real_pages_stay_indexable_and_in_the_sitemap(client, demo_catalog):
     assert "noindex" not in hub and "Demo content." in hub
     listed = sitemap_paths(client)
     assert {LANDING, "/drugs/anifrolumab/", "/payers/cigna/", "/denials/step-therapy/"} <= listed
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-landing.xml" in index and "/sitemap-drugs.xml" in index
     assert "/appeal/anifrolumab/cigna/quantity-limit/" not in listed  # still demo
     assert "/drugs/pembrolizumab/" not in listed  # only demo guides
 

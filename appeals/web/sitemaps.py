@@ -13,6 +13,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
@@ -126,6 +127,18 @@ SITEMAPS = {
     "denials": DenialSitemap,
     "home": HomeSitemap,
 }
+
+
+def _has_items(sitemap: Sitemap) -> bool:
+    items = sitemap.items()
+    return items.exists() if hasattr(items, "exists") else bool(items)
+
+
+def sitemap_index(request: HttpRequest, **kwargs) -> HttpResponse:
+    """The sitemap index, naming only sections with at least one page: a catalog of
+    demo guides alone lists none of them, and an empty urlset is not a valid sitemap."""
+    sitemaps = {name: section for name, section in SITEMAPS.items() if _has_items(section())}
+    return sitemap_views.index(request, sitemaps=sitemaps, sitemap_url_name="sitemap-section")
 
 
 def landing_sitemap(request: HttpRequest) -> HttpResponse:
