@@ -16,6 +16,8 @@ import pytest
 import xmlschema
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ from appeals.letters.context import letter_context
 from appeals.letters.defaults import default_body
 from appeals.letters.engine import render_letter_body
 from appeals.models import Criterion, Drug, Guide, LetterTemplate
+from appeals.web.public import LANDING_QUERIES
 from tests.support.cases import answer_every_step, opened_case
 from tests.support.reviewers import make_real, staff_reviewer
 
@@ -393,6 +396,13 @@ def test_k6_reviewer_is_a_staff_account_with_credentials(client, demo_catalog):
         "jobTitle": "MD, rheumatology",
         "url": "https://example.org/jordan",
     }
+
+
+def test_naming_the_reviewer_costs_no_extra_query(client, demo_catalog):
+    make_real(Guide.objects.get(**STEP_THERAPY))
+    with CaptureQueriesContext(connection) as queries:
+        assert "Last reviewed" in text_of(client.get(LANDING))
+    assert len(queries) == LANDING_QUERIES
 
 
 def test_a_real_guide_is_published_only_with_a_reviewer_but_a_demo_guide_may_be(demo_catalog):
