@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -12,7 +13,7 @@ class AppealsConfig(AppConfig):
         from django.core.signals import request_started
 
         from appeals import models
-        from appeals.catalog.caching import bump_catalog_version_on_commit
+        from appeals.catalog.caching import bump_catalog_version_on_commit, bump_on_account_change
         from appeals.core import phi
         from appeals.delivery.ready import on_letter_ready
         from appeals.letters.signals import letter_ready
@@ -40,9 +41,13 @@ class AppealsConfig(AppConfig):
             models.PlanType,
             models.Pricing,
             models.PromoCode,
+            models.ReviewerProfile,
         ):
             post_save.connect(bump_catalog_version_on_commit, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
             post_delete.connect(bump_catalog_version_on_commit, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
         m2m_changed.connect(
             bump_catalog_version_on_commit, sender=models.Payer.plan_types.through, dispatch_uid="page-cache-payer-plans"
         )
+        # A guide names its reviewer only while the account is staff: a change to an
+        # account (not a mere login) may change what a page says.
+        post_save.connect(bump_on_account_change, sender=settings.AUTH_USER_MODEL, dispatch_uid="page-cache-accounts", weak=False)

@@ -8,6 +8,7 @@ from appeals.catalog.models import (
     Guide,
     Payer,
     PlanType,
+    ReviewerProfile,
 )
 from appeals.catalog.pricing import Pricing, PromoCode
 from appeals.core.models import WorkerHeartbeat
@@ -36,5 +37,6 @@ __all__ = [
     "ProcessedEvent",
     "PromoCode",
     "PromoRedemption",
+    "ReviewerProfile",
     "WorkerHeartbeat",
 ]

@@ -3,7 +3,7 @@ from django.urls import path
 
 from appeals.catalog.caching import cached_page
 from appeals.web import checkout, delivery, health, public, wizard
-from appeals.web.sitemaps import SITEMAPS, landing_sitemap
+from appeals.web.sitemaps import SITEMAPS, landing_sitemap, sitemap_index
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -11,12 +11,7 @@ urlpatterns = [
     path("drugs/<slug:drug>/", public.drug_hub, name="drug_hub"),
     path("payers/<slug:payer>/", public.payer_hub, name="payer_hub"),
     path("denials/<slug:denial>/", public.denial_hub, name="denial_hub"),
-    path(
-        "sitemap.xml",
-        cached_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap-index",
-    ),
+    path("sitemap.xml", cached_page(sitemap_index), name="sitemap-index"),
     # The landing section is the large one: written directly (see landing_sitemap).
     path("sitemap-landing.xml", landing_sitemap, name="sitemap-landing"),
     path("sitemap-<section>.xml", cached_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),

@@ -95,7 +95,8 @@ def test_publishing_a_guide_without_review_is_refused_with_a_message(staff_clien
     url = admin_url(Guide, "change", guide.pk)
     form = staff_client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update(published="on", reviewed_by="", reviewed_on="")
+    data.pop("is_demo", None)  # a real guide: only a demo guide may be published unreviewed
+    data.update(published="on", reviewer="", reviewed_on="")
     response = staff_client.post(url, data)
     assert response.status_code == 200  # the form again, with the typed text kept
     assert b"published only after review" in response.content

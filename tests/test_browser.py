@@ -182,7 +182,7 @@ def test_the_whole_wizard_on_a_phone_without_javascript(
     page.locator("[name=treatments-1-stopped_on]").fill("2022-01-01")
     page.get_by_role("button", name="Save and continue").click()
 
-    expect(page.get_by_role("heading", name="The plan's criteria", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="The criteria", level=1)).to_be_visible()
     for group in page.locator("fieldset.wizard-item").all():
         group.get_by_label("Yes, the chart shows it").check()
         group.get_by_label("Which document shows it").fill("Rheumatology note")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from appeals.catalog.models import normalize_us_phone
 from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
+from tests.support.reviewers import staff_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_a_guide_is_published_only_after_review(combo):
     guide = Guide(drug=drug, payer=payer, denial_type=denial, body="## Why", published=True)
     with pytest.raises(ValidationError, match="only after review"):
         guide.full_clean()
-    guide.reviewed_by, guide.reviewed_on = "R. Reviewer, PharmD", datetime.date(2026, 11, 1)
+    guide.reviewer, guide.reviewed_on = staff_reviewer(), datetime.date(2026, 11, 1)
     guide.full_clean()
 
 

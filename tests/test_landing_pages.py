@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from appeals.models import Criterion, Drug, Guide, Payer, PlanType, Pricing, PromoCode
 from appeals.web.public import LANDING_QUERIES
+from tests.support.reviewers import make_all_real, make_real, staff_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +61,9 @@ def test_seed_pages_render_every_section(client, demo_catalog, path, title):
     assert guide.denial_type.flips_when in page
     assert h2s(page)[:7] == [
         "Your appeal rights with Cigna",
-        "What Cigna typically requires",
+        "How Cigna decides",
         f"The Cigna angle on {guide.drug.name}",
-        "Cigna's criteria for this denial",
+        f"Typical criteria for {guide.drug.name}",
         "Next steps",
         "Get the letter drafted",
         "Related guides",
@@ -74,13 +75,13 @@ def test_seed_pages_render_every_section(client, demo_catalog, path, title):
     # The guide's own sections, one heading level below the page's.
     for heading in re.findall(r"^## (.+)$", guide.body, re.M):
         assert f"<h3>{heading}</h3>" in page
-    # This combination's criteria in force, with source and effective date.
+    # This combination's criteria in force: the demo's are typical, never called Cigna's.
     criteria = Criterion.objects.for_combo(guide.drug, guide.payer, guide.denial_type).in_force_on(timezone.localdate())
     assert criteria.count() >= 3
     for criterion in criteria:
         assert criterion.requirement in page
-        assert criterion.source_title in page
-        assert criterion.effective_date.strftime("%B %-d, %Y") in page
+        assert criterion.source_title not in page
+    assert "They are not Cigna's published policy" in page
     # The call to action with the live price and promo, into the prefilled wizard.
     assert "$40 list price, $30 for your first letter (use code SEO25)" in page
     start = re.search(r'<a class="button" href="([^"]+)"', page).group(1)
@@ -91,8 +92,9 @@ def test_seed_pages_render_every_section(client, demo_catalog, path, title):
         "denial": [denial_slug],
         "promo": ["SEO25"],
     }
-    # Review, search-engine tags.
-    assert f'Last reviewed <time datetime="{guide.reviewed_on:%Y-%m-%d}">' in page and guide.reviewed_by in page
+    # Demo content: no review claimed, said to be demo, kept out of the index.
+    assert "Not yet reviewed." in page and "Last reviewed" not in page
+    assert "Demo content." in page and '<meta name="robots" content="noindex' in page
     assert f'<link rel="canonical" href="http://127.0.0.1:8000{path}">' in page
     assert f'<meta property="og:title" content="{title}">' in page
     assert '<meta name="description" content="' in page
@@ -110,7 +112,7 @@ def test_structured_data_names_the_page_the_drug_and_the_breadcrumbs(client, dem
         "nonProprietaryName": "anifrolumab-fnia",
         "alternateName": "Saphnelo",
     }
-    assert page["lastReviewed"] == "2026-10-14" and page["reviewedBy"]["name"].startswith("Samuel Okafor")
+    assert "lastReviewed" not in page and "reviewedBy" not in page  # a demo guide names no reviewer
     crumbs = [(item["name"], item["item"]) for item in graph["BreadcrumbList"]["itemListElement"]]
     assert crumbs == [
         ("Home", "http://127.0.0.1:8000/"),
@@ -162,9 +164,10 @@ def test_staff_preview_an_unpublished_guide_marked_noindex_and_never_cached(clie
 
 
 def test_published_pages_are_not_marked_noindex(client, demo_catalog, admin_user):
+    make_real(Guide.objects.get(drug__slug="anifrolumab", payer__slug="cigna", denial_type__slug="step-therapy"))
     client.force_login(admin_user)
     page = text_of(client.get("/appeal/anifrolumab/cigna/step-therapy/"))
-    assert "noindex" not in page and "Preview for staff" not in page
+    assert "noindex" not in page and "Preview for staff" not in page and "Demo content" not in page
 
 
 def test_price_and_promo_come_from_the_database(client, demo_catalog, django_capture_on_commit_callbacks):
@@ -252,10 +255,13 @@ def test_hostile_markdown_is_neutralised(client, demo_catalog, admin_user):
     guide = Guide.objects.get(drug__slug="anifrolumab", payer__slug="cigna", denial_type__slug="step-therapy")
     guide.body = HOSTILE_MARKDOWN
     guide.meta_description = "</script><script>alert('meta')</script>"
-    guide.reviewed_by = "Dr </script><script>alert('json')</script>"
     guide.save()
+    reviewer = staff_reviewer()
+    reviewer.reviewer_profile.display_name = "Dr </script><script>alert('json')</script>"
+    reviewer.reviewer_profile.save()
+    make_real(guide, reviewer)
     page = client.get("/appeal/anifrolumab/cigna/step-therapy/").content.decode()
-    body = page[page.index('id="angle"') : page.index('id="criteria"')]
+    body = page[page.index('id="angle"') : page.index('id="typical-criteria"')]
     assert "<script" not in body and "alert(1)" not in body
     for marker in ("onerror", "onclick", "onload", "javascript:", "JaVaScRiPt", "data:text", "<iframe", "<svg",
                    "<style", "<form", "<input", "style="):  # fmt: skip
@@ -359,6 +365,7 @@ def test_robots_txt_keeps_crawlers_off_every_page_a_link_token_opens(client):
 
 
 def test_sitemap_index_and_pages_are_valid_and_list_only_published_pages(client, demo_catalog):
+    make_all_real()  # a real catalog: demo guides are never listed
     index_schema = xmlschema.XMLSchema(SCHEMAS / "siteindex.xsd")
     page_schema = xmlschema.XMLSchema(SCHEMAS / "sitemap.xsd")
     index = client.get("/sitemap.xml")
@@ -386,6 +393,7 @@ def test_sitemap_index_and_pages_are_valid_and_list_only_published_pages(client,
 
 
 def test_sitemap_lastmod_follows_content_changes(client, demo_catalog):
+    make_all_real()  # a real catalog: demo guides are never listed
     old = datetime.datetime(2024, 1, 2, 12, tzinfo=datetime.UTC)
     Guide.objects.update(updated_at=old)
     Drug.objects.update(updated_at=old)
@@ -404,6 +412,7 @@ def test_sitemap_lastmod_follows_content_changes(client, demo_catalog):
 
 
 def test_the_direct_landing_sitemap_matches_djangos_sitemap_framework(rf, demo_catalog):
+    make_all_real()  # a real catalog: demo guides are never listed
     from django.contrib.sitemaps.views import sitemap as django_sitemap
 
     from appeals.web.sitemaps import LandingSitemap, landing_sitemap

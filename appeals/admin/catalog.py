@@ -13,7 +13,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.catalog.models import ExceptionGround, IntakeSection
-from appeals.models import AppealDeadlineRule, CriteriaImport, Criterion, DenialType, Drug, Guide, Payer, PlanType
+from appeals.models import (
+    AppealDeadlineRule,
+    CriteriaImport,
+    Criterion,
+    DenialType,
+    Drug,
+    Guide,
+    Payer,
+    PlanType,
+    ReviewerProfile,
+)
 
 # A policy link typed without a scheme ("www.cigna.com/...") is an https link.
 HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}
@@ -164,14 +174,40 @@ class CurrentVersionFilter(admin.SimpleListFilter):
 
 @admin.register(Criterion)
 class CriterionAdmin(ReadOnlyAdmin):
-    formfield_overrides = HTTPS_LINKS
-    """Read-only: criteria change only through the feed, which keeps versions."""
+    """Read-only: criteria, their provenance included, change only through the feed
+    (Criteria imports → Import a criteria feed), which keeps every version."""
 
-    list_display = ("drug", "payer", "denial_type", "position", "key", "kind", "effective_date", "retired_on", "source_title")
-    list_filter = (CurrentVersionFilter, "kind", "denial_type", "payer", "drug")
+    formfield_overrides = HTTPS_LINKS
+    list_display = (
+        "drug",
+        "payer",
+        "denial_type",
+        "position",
+        "key",
+        "kind",
+        "provenance",
+        "effective_date",
+        "retired_on",
+        "source_title",
+        "retrieved_on",
+        "verified_by",
+    )
+    list_filter = (CurrentVersionFilter, "provenance", "kind", "denial_type", "payer", "drug")
     search_fields = ("key", "requirement", "evidence", "source_title", "drug__name", "payer__name")
-    list_select_related = ("drug", "payer", "denial_type")
+    list_select_related = ("drug", "payer", "denial_type", "verified_by")
     date_hierarchy = "effective_date"
+    fieldsets = (
+        (None, {"fields": ("drug", "payer", "denial_type", "key", "position", "kind", "requirement", "evidence")}),
+        (
+            "Where it comes from",
+            {
+                "fields": ("provenance", "source_title", "source_url", "retrieved_on", "verified_by", "verification_note"),
+                "description": "Only a payer's policy criterion (with its address, the day it was read and the staff "
+                "account that checked it) is called the payer's; change it by importing a feed.",
+            },
+        ),
+        ("Version", {"fields": ("effective_date", "retired_on", "criteria_import", "created_at")}),
+    )
 
 
 @admin.register(CriteriaImport)
@@ -217,19 +253,37 @@ class HasCriteriaFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(SimpleHistoryAdmin):
+    """The name and credentials a staff account signs guides with."""
+
+    formfield_overrides = HTTPS_LINKS
+    list_display = ("display_name", "credentials", "user", "profile_url")
+    search_fields = ("display_name", "credentials", "user__username", "user__email")
+    list_select_related = ("user",)
+    fields = ("user", "display_name", "credentials", "profile_url")
+
+
 @admin.register(Guide)
 class GuideAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "published", "reviewed_by", "reviewed_on", "updated_at", "page_link")
-    list_filter = ("published", HasCriteriaFilter, "denial_type", "payer", "drug")
+    list_display = ("__str__", "published", "is_demo", "reviewer", "reviewed_on", "updated_at", "page_link")
+    list_filter = ("published", "is_demo", HasCriteriaFilter, "denial_type", "payer", "drug")
     search_fields = ("drug__name", "payer__name", "denial_type__name", "body")
-    list_select_related = ("drug", "payer", "denial_type")
+    list_select_related = ("drug", "payer", "denial_type", "reviewer")
     autocomplete_fields = ("drug", "payer")
     date_hierarchy = "updated_at"
     actions = ["publish", "unpublish"]
     fieldsets = (
         (None, {"fields": ("drug", "payer", "denial_type")}),
-        ("Content", {"fields": ("body", "meta_description")}),
-        ("Review", {"fields": ("reviewed_by", "reviewed_on", "published")}),
+        ("Content", {"fields": ("body", "meta_description", "is_demo")}),
+        (
+            "Review",
+            {
+                "fields": ("reviewer", "reviewed_on", "published"),
+                "description": "The reviewer is a staff account with a reviewer profile (name and credentials); the "
+                "page names them only then.",
+            },
+        ),
     )
 
     @admin.display(description="Page")
@@ -242,8 +296,8 @@ class GuideAdmin(SimpleHistoryAdmin):
     def publish(self, request: HttpRequest, queryset) -> None:
         published = skipped = 0
         # Saved one by one so each change is recorded in the guide's history.
-        for guide in queryset.select_related("drug", "payer", "denial_type"):
-            if not (guide.reviewed_by and guide.reviewed_on):
+        for guide in queryset.select_related("drug", "payer", "denial_type", "reviewer__reviewer_profile"):
+            if not (guide.is_reviewed or guide.is_demo):
                 skipped += 1
             elif not guide.published:
                 guide.published = True

@@ -40,6 +40,14 @@ def bump_catalog_version_on_commit(**_signal_kwargs) -> None:
     transaction.on_commit(bump_catalog_version)
 
 
+def bump_on_account_change(update_fields=None, **_signal_kwargs) -> None:
+    """An account saved for more than its last login may have gained or lost the
+    staff status a guide's reviewer needs."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    transaction.on_commit(bump_catalog_version)
+
+
 def cached_page(view):
     """Serve a GET from the page cache; store 200 responses that allow it.
 

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
-from appeals.catalog.models import CriteriaImport, Criterion, DenialType, Drug, Payer
+from appeals.catalog.models import CriteriaImport, Criterion, DenialType, Drug, Payer, Provenance, provenance_problems
 
 REQUIRED_FIELDS = (
     "drug",
@@ -48,9 +49,20 @@ REQUIRED_FIELDS = (
     "source_title",
     "effective_date",
 )
-OPTIONAL_FIELDS = ("source_url",)
+# Provenance columns: a row is a payer's published policy only when it says
+# provenance "payer_policy" and gives the policy's address, the day it was read
+# and the staff account (username or email) that checked it.  Without them, or
+# with any other provenance, the criterion is a typical one for the drug.
+OPTIONAL_FIELDS = ("source_url", "provenance", "retrieved_on", "verified_by", "verification_note")
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
-MAX_LENGTHS = {"key": 80, "source_title": 255, "source_url": 500, "requirement": 4000, "evidence": 4000}
+MAX_LENGTHS = {
+    "key": 80,
+    "source_title": 255,
+    "source_url": 500,
+    "requirement": 4000,
+    "evidence": 4000,
+    "verification_note": 500,
+}
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_POSITION = 32767
 
@@ -213,6 +225,41 @@ def _clean_text(value: Any) -> str:
     return "\n".join(line.rstrip() for line in value.strip().replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
+def _parse_date(values: dict[str, Any], name: str, problems: list[str]) -> None:
+    text = values[name]
+    if not text:
+        values[name] = None
+        return
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        values[name] = datetime.date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{name} '{text}' must be a real date written YYYY-MM-DD")
+
+
+def _check_provenance(values: dict[str, Any], catalog: dict[str, dict[str, Any]], problems: list[str]) -> None:
+    """Provenance, the day the source was read and who checked it.  Anything but
+    'payer_policy' is typical: a row never becomes the payer's by accident."""
+    values["provenance"] = Provenance.PAYER_POLICY if values["provenance"] == Provenance.PAYER_POLICY else Provenance.TYPICAL
+    own: list[str] = []
+    _parse_date(values, "retrieved_on", own)
+    checker = values.pop("verified_by")
+    values["verified_by_id"] = None
+    user = None
+    if checker:
+        user = catalog["staff"].get(checker.lower())
+        if user is None:
+            own.append(f"verified_by '{checker[:80]}' is not the username or email of an active staff account")
+        else:
+            values["verified_by_id"] = user.pk
+    if own:
+        problems.extend(own)
+        return
+    missing = provenance_problems(values["provenance"], values["source_url"], values["retrieved_on"], user)
+    problems.extend(f"provenance payer_policy: {message[0].lower()}{message[1:]}" for message in missing.values())
+
+
 def _check_row(raw: dict[str, Any], catalog: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], list[str]]:
     if "__problem__" in raw:
         return {}, [raw["__problem__"]]
@@ -244,20 +291,25 @@ def _check_row(raw: dict[str, Any], catalog: dict[str, dict[str, Any]]) -> tuple
         problems.append(f"kind '{values['kind']}' must be one of: {', '.join(Criterion.Kind.values)}")
 
     if values["effective_date"]:
-        text = values["effective_date"]
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError
-            values["effective_date"] = datetime.date.fromisoformat(text)
-        except ValueError:
-            problems.append(f"effective_date '{text}' must be a real date written YYYY-MM-DD")
+        _parse_date(values, "effective_date", problems)
 
     if values["source_url"]:
         try:
             URLValidator(schemes=["http", "https"])(values["source_url"])
         except ValidationError:
             problems.append(f"source_url '{values['source_url'][:80]}' is not an http(s) address")
+    _check_provenance(values, catalog, problems)
     return values, problems
+
+
+def _staff_accounts() -> dict[str, Any]:
+    """Active staff accounts by lower-cased username and email: who may verify a criterion."""
+    accounts: dict[str, Any] = {}
+    for user in get_user_model().objects.filter(is_staff=True, is_active=True):
+        accounts[user.get_username().lower()] = user
+        if user.email:
+            accounts.setdefault(user.email.lower(), user)
+    return accounts
 
 
 def check_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[FeedRow], list[RowProblem]]:
@@ -265,6 +317,7 @@ def check_rows(raw_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[FeedRow
         "drug": {drug.slug: drug for drug in Drug.objects.all()},
         "payer": {payer.slug: payer for payer in Payer.objects.all()},
         "denial_type": {denial.slug: denial for denial in DenialType.objects.all()},
+        "staff": _staff_accounts(),
     }
     rows: list[FeedRow] = []
     problems: list[RowProblem] = []

@@ -3,8 +3,12 @@
 Drugs, payers, denial types and plan types are staff-curated reference data.
 Criteria arrive through the criteria feed (``appeals.catalog.criteria_import``) and are
 versioned rather than edited, so a letter can name the exact version of a
-payer's requirement it answered.  A Guide is the hand-written content of one
-drug × payer × denial type landing page.
+requirement it answered.  Each criterion says where it came from: a payer's
+published policy (with its address, the day it was read and the staff account
+that checked it) or the criteria plans typically apply to the drug, which are
+never called the payer's.  A Guide is the hand-written content of one
+drug × payer × denial type landing page; its reviewer is a staff account with
+a ReviewerProfile, and demo guides say so and stay out of search indexes.
 """
 
 from __future__ import annotations
@@ -377,6 +381,13 @@ class CriteriaImport(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class Provenance(models.TextChoices):
+    """Where a criterion comes from, which decides whose criterion the pages and letters may call it."""
+
+    PAYER_POLICY = "payer_policy", "The payer's published policy (checked by staff)"
+    TYPICAL = "typical", "Typical criteria for this drug (not attributed to the payer)"
+
+
 class CriterionQuerySet(models.QuerySet):
     def for_combo(self, drug: Drug, payer: Payer, denial_type: DenialType) -> CriterionQuerySet:
         return self.filter(drug=drug, payer=payer, denial_type=denial_type)
@@ -413,8 +424,28 @@ class Criterion(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     requirement = models.TextField(help_text="What the payer requires, in the policy's words where possible.")
     evidence = models.TextField(help_text="What chart evidence answers it.")
-    source_title = models.CharField(max_length=255, help_text="The payer document the criterion comes from.")
+    source_title = models.CharField(max_length=255, help_text="The document the criterion comes from.")
     source_url = models.URLField(blank=True, max_length=500)
+    provenance = models.CharField(
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.TYPICAL,
+        help_text="Only a criterion read in the payer's own published policy, with its address, the day it was read and "
+        "who checked it, is shown and written as the payer's. Anything else is a typical criterion for the drug.",
+    )
+    retrieved_on = models.DateField(null=True, blank=True, help_text="The day the source was read.")
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text="The staff account that checked the criterion against the source.",
+    )
+    verification_note = models.CharField(
+        max_length=500, blank=True, help_text="What was checked, e.g. the policy number and section."
+    )
     effective_date = models.DateField(help_text="When this version of the criterion took effect.")
     retired_on = models.DateField(
         null=True, blank=True, help_text="When a newer version took effect or the criterion was dropped; empty while current."
@@ -425,7 +456,19 @@ class Criterion(models.Model):
     objects = CriterionQuerySet.as_manager()
 
     # The fields that make a version: a difference in any of them is a new version.
-    VERSIONED_FIELDS = ("position", "kind", "requirement", "evidence", "source_title", "source_url", "effective_date")
+    VERSIONED_FIELDS = (
+        "position",
+        "kind",
+        "requirement",
+        "evidence",
+        "source_title",
+        "source_url",
+        "provenance",
+        "retrieved_on",
+        "verified_by_id",
+        "verification_note",
+        "effective_date",
+    )
 
     class Meta:
         ordering = ["drug", "payer", "denial_type", "position", "key", "effective_date"]
@@ -454,6 +497,66 @@ class Criterion(models.Model):
     def is_current(self) -> bool:
         return self.retired_on is None
 
+    @property
+    def is_payer_policy(self) -> bool:
+        return self.provenance == Provenance.PAYER_POLICY
+
+    def clean(self) -> None:
+        problems = provenance_problems(
+            self.provenance, self.source_url, self.retrieved_on, self.verified_by if self.verified_by_id else None
+        )
+        if problems:
+            raise ValidationError(problems)
+
+
+def provenance_problems(provenance: str, source_url: str, retrieved_on, verified_by) -> dict[str, str]:
+    """What a criterion lacks to be called the payer's (empty when nothing): the model and the feed both ask this."""
+    if provenance != Provenance.PAYER_POLICY:
+        return {}
+    problems = {}
+    if not source_url:
+        problems["source_url"] = "A payer's policy criterion needs the address of the published policy."
+    if retrieved_on is None:
+        problems["retrieved_on"] = "A payer's policy criterion needs the day the policy was read."
+    elif retrieved_on > timezone.localdate():
+        problems["retrieved_on"] = "The day the policy was read cannot be in the future."
+    if verified_by is None:
+        problems["verified_by"] = "A payer's policy criterion needs the staff account that checked it."
+    elif not (verified_by.is_staff and verified_by.is_active):
+        problems["verified_by"] = "Only an active staff account can verify a criterion."
+    return problems
+
+
+class ReviewerProfile(models.Model):
+    """How a staff account is named when it signs off a guide as its reviewer.
+
+    A guide's "Last reviewed by" line and its schema.org reviewedBy come only
+    from here, so every public review claim names a real staff account.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reviewer_profile",
+        limit_choices_to={"is_staff": True},
+    )
+    display_name = models.CharField(max_length=120, help_text="The name as pages show it, e.g. 'Jordan Lee'.")
+    credentials = models.CharField(
+        max_length=120, help_text="Degree and field as pages show them, e.g. 'MD, rheumatology' or 'PharmD, BCPS'."
+    )
+    profile_url = models.URLField(blank=True, help_text="Optional public page about the reviewer (e.g. a licence lookup).")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.credentials}"
+
+    def clean(self) -> None:
+        if self.user_id and not self.user.is_staff:
+            raise ValidationError({"user": "A reviewer must be a staff account."})
+
 
 class Guide(models.Model):
     """The hand-written sections of one drug × payer × denial type page."""
@@ -466,7 +569,20 @@ class Guide(models.Model):
         max_length=300, blank=True, help_text="For search results; a default is written when empty."
     )
     published = models.BooleanField(default=False)
-    reviewed_by = models.CharField(max_length=120, blank=True, help_text="Name and credentials of the reviewer.")
+    is_demo = models.BooleanField(
+        default=False,
+        help_text="Sample content from the demo catalog: its page says so, is marked noindex and is left out of the "
+        "sitemap. A demo guide may be published without a reviewer; a real one may not.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_guides",
+        limit_choices_to={"is_staff": True, "reviewer_profile__isnull": False},
+        help_text="The staff account that reviewed the guide; it needs a reviewer profile (name and credentials).",
+    )
     reviewed_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -490,6 +606,32 @@ class Guide(models.Model):
     def title(self) -> str:
         return f"{self.drug.name} denied {self.denial_type.title_phrase} by {self.payer.name}?"
 
+    @property
+    def reviewer_profile(self) -> ReviewerProfile | None:
+        """The reviewer as pages name them, or None: no review is claimed without a staff account and its profile."""
+        if self.reviewer_id is None or self.reviewed_on is None:
+            return None
+        user = self.reviewer
+        if not user.is_staff:
+            return None
+        return getattr(user, "reviewer_profile", None)
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewer_profile is not None
+
     def clean(self) -> None:
-        if self.published and not (self.reviewed_by and self.reviewed_on):
-            raise ValidationError("A guide is published only after review: fill in reviewed by and reviewed on.")
+        errors = {}
+        if self.reviewer_id is not None:
+            if not self.reviewer.is_staff:
+                errors["reviewer"] = "A reviewer must be a staff account."
+            elif getattr(self.reviewer, "reviewer_profile", None) is None:
+                errors["reviewer"] = "Give this staff account a reviewer profile (name and credentials) first."
+            if self.reviewed_on is None:
+                errors["reviewed_on"] = "Give the day the reviewer signed off."
+        elif self.reviewed_on is not None:
+            errors["reviewer"] = "A review date needs the staff account that reviewed the guide."
+        if errors:
+            raise ValidationError(errors)
+        if self.published and not self.is_demo and not self.is_reviewed:
+            raise ValidationError("A guide is published only after review: choose the reviewer and the review date.")

@@ -4,6 +4,25 @@ Drug facts (FDA approval dates, HCPCS codes, label wording) follow the FDA
 labels and HCPCS descriptors.  Payer phone and fax numbers are fictional (555-01xx)
 and the mailing addresses are placeholders: staff replace both with the
 numbers printed on real denial notices before going live.
+
+The guides are demo content: the loader marks them so (their pages say it and
+are noindex), and none names a reviewer.  A guide's reviewer is a staff account
+with a reviewer profile, set in admin by the person who actually reviewed it.
+
+The demo criteria (criteria.csv) are all *typical* criteria for each drug, not
+any payer's policy: nobody on staff has checked them against a payer's
+published text.  Where their wording comes from:
+- anifrolumab: QualChoice policy BI692 (rheumatologist prescriber, age 18 or
+  older, autoantibody-positive, on standard therapy, dose at most 300 mg every
+  4 weeks); eviCore's Saphnelo policy summaries (specialist may be a
+  rheumatologist, clinical immunologist, nephrologist, neurologist or
+  dermatologist; no immunosuppressant or belimumab step); Independence Blue
+  Cross and MDwise (no other biologic, such as belimumab, at the same time).
+- JAK inhibitors: Cigna's Xeljanz criteria as summarised by a policy aggregator
+  (a trial of etanercept or an adalimumab product, or established on the drug
+  for 90 days); the labels' TNF-blocker limitation (FDA safety communication,
+  September 1, 2021).
+- the other combinations: the usual shape of such policies; no single source.
 """
 
 from __future__ import annotations
@@ -99,10 +118,14 @@ DENIAL_TYPES = [
     },
 ]
 
-_JAK_INDICATION = (
-    "Limited to patients who have had an inadequate response or intolerance to one or more TNF blockers for "
-    "rheumatoid arthritis and the other inflammatory indications on its label."
-)
+# Since the FDA's safety communication of September 1, 2021, the JAK labels limit
+# their arthritis and bowel indications to patients after one or more TNF
+# blockers.  Not every indication carries that limit: baricitinib's alopecia
+# areata does not, and neither does upadacitinib's giant cell arteritis (FDA
+# approval of 15 mg once daily for adults with GCA, AbbVie release of April 29,
+# 2025; the GCA coverage criteria of Cigna and Medica ask only for a
+# corticosteroid trial), so each drug names the indications the limit covers.
+_AFTER_TNF = "after an inadequate response or intolerance to one or more TNF blockers."
 
 DRUGS = [
     # Classes first: their members point at them.
@@ -112,8 +135,9 @@ DRUGS = [
         "kind": "class",
         "route": "oral",
         "indication": "Oral Janus kinase inhibitors. Since 2021 their labels carry boxed warnings for serious "
-        "infections, mortality, malignancy, major cardiac events and thrombosis, and limit the inflammatory "
-        "indications to patients after one or more TNF blockers.",
+        "infections, mortality, malignancy, major cardiac events and thrombosis, and limit rheumatoid arthritis and "
+        "most other arthritis and bowel indications to patients after one or more TNF blockers. Some indications "
+        "carry no such limit, such as baricitinib for alopecia areata and upadacitinib for giant cell arteritis.",
         "specialty": "Rheumatology",
         "guideline_body": "ACR",
     },
@@ -135,8 +159,12 @@ DRUGS = [
         "brand_names": "Saphnelo",
         "hcpcs_code": "J0491",
         "hcpcs_unit": "1 mg",
+        # The label's title reads "for intravenous, or subcutaneous use" (AstraZeneca prescribing
+        # information); the catalog could not source the subcutaneous dose or how it is billed, so
+        # the dose and the HCPCS code below are those of the intravenous infusion only.
         "route": "iv_sc",
-        "typical_dose": "300 mg IV over 30 minutes every 4 weeks (300 units of J0491)",
+        "typical_dose": "300 mg IV over 30 minutes every 4 weeks (300 units of J0491); the label also lists "
+        "subcutaneous use, whose dose is not given here",
         "fda_approval_date": date(2021, 7, 30),
         "label_url": "https://www.accessdata.fda.gov/scripts/cder/daf/index.cfm?event=BasicSearch.process",
         "indication": "Treatment of adult patients with moderate to severe systemic lupus erythematosus (SLE), who "
@@ -153,7 +181,8 @@ DRUGS = [
         "brand_names": "Xeljanz, Xeljanz XR",
         "route": "oral",
         "typical_dose": "5 mg twice daily (XR 11 mg once daily) for RA and PsA",
-        "indication": _JAK_INDICATION,
+        "indication": "Rheumatoid arthritis, psoriatic arthritis, ankylosing spondylitis, ulcerative colitis and "
+        "polyarticular juvenile idiopathic arthritis, each " + _AFTER_TNF,
         "specialty": "Rheumatology",
         "guideline_body": "ACR",
     },
@@ -166,7 +195,8 @@ DRUGS = [
         "brand_names": "Olumiant",
         "route": "oral",
         "typical_dose": "2 mg once daily for RA",
-        "indication": _JAK_INDICATION + " Also severe alopecia areata in adults.",
+        "indication": "Rheumatoid arthritis in adults " + _AFTER_TNF + " Also severe alopecia areata in adults, "
+        "without that prerequisite.",
         "specialty": "Rheumatology",
         "guideline_body": "ACR",
     },
@@ -179,7 +209,9 @@ DRUGS = [
         "brand_names": "Rinvoq, Rinvoq LQ",
         "route": "oral",
         "typical_dose": "15 mg once daily for RA, PsA and axial spondyloarthritis",
-        "indication": _JAK_INDICATION + " Also refractory atopic dermatitis from age 12.",
+        "indication": "Rheumatoid arthritis, psoriatic arthritis, ankylosing spondylitis, non-radiographic axial "
+        "spondyloarthritis, ulcerative colitis and Crohn's disease, each " + _AFTER_TNF + " Also giant cell "
+        "arteritis in adults, without a TNF-blocker prerequisite, and refractory atopic dermatitis from age 12.",
         "specialty": "Rheumatology",
         "guideline_body": "ACR",
     },
@@ -305,12 +337,9 @@ PAYERS = [
     },
 ]
 
-_REVIEWER = "Dana Whitfield, PharmD, BCPS"
-_REVIEWER_MD = "Samuel Okafor, MD (rheumatology)"
-_REVIEWER_ONC = "Priya Raman, MD (medical oncology)"
 
-
-def _guide(drug, payer, denial_type, reviewed_by, reviewed_on, body, *, published=True, meta=""):
+def _guide(drug, payer, denial_type, body, *, published=True, meta=""):
+    """A demo guide: marked demo, with no reviewer (no staff account reviewed it)."""
     return {
         "drug": drug,
         "payer": payer,
@@ -318,8 +347,7 @@ def _guide(drug, payer, denial_type, reviewed_by, reviewed_on, body, *, publishe
         "body": body.strip() + "\n",
         "meta_description": meta,
         "published": published,
-        "reviewed_by": reviewed_by if published else "",
-        "reviewed_on": reviewed_on if published else None,
+        "is_demo": True,
     }
 
 
@@ -328,15 +356,14 @@ GUIDES = [
         "anifrolumab",
         "cigna",
         "step-therapy",
-        _REVIEWER_MD,
-        date(2026, 10, 14),
         """
 ## Why the plan asked for other drugs first
-A step-therapy rule is a coverage rule, not a medical judgement about you: the plan wants a record that cheaper or
-older lupus treatments were used before it pays for anifrolumab. For lupus that usually means standard therapy —
-hydroxychloroquine, a glucocorticoid, and often an immunosuppressant such as mycophenolate, azathioprine or
-methotrexate — and sometimes belimumab. The denial usually means the request did not show those trials clearly,
-not that they never happened.
+A step-therapy rule is a coverage rule, not a medical judgement about you: the plan wants a record that other
+lupus treatments were used before it pays for anifrolumab. Published anifrolumab policies usually ask that standard
+therapy continues alongside it: hydroxychloroquine, a glucocorticoid, or an immunosuppressant such as
+mycophenolate, azathioprine or methotrexate. A few plans also ask for a trial of belimumab first. Ask the plan for
+the exact steps it applied. The denial usually means the request did not show those treatments clearly, not that
+they never happened.
 
 ## What turns it around
 Show every required step with the drug, dose, start and stop dates and why it stopped: not enough response,
@@ -351,25 +378,24 @@ tried, or the patient is stable on the requested drug. Self-funded employer plan
 federal full-and-fair review rules still apply.
 
 ## Put it in a table
-List each step the policy names. Beside each, write either the dated chart evidence that it was done or the
+List each step the plan's criteria name. Beside each, write either the dated chart evidence that it was done or the
 exception ground with the prescriber's reason. A reviewer can approve a complete table quickly; a narrative that
 leaves one step unanswered invites a second denial.
 """,
-        meta="Anifrolumab (Saphnelo) denied by Cigna for step therapy? What Cigna asks for, the exception grounds "
-        "state law gives you, and how to document each prior lupus treatment.",
+        meta="Anifrolumab (Saphnelo) denied by Cigna for step therapy? What plans typically ask for, the exception "
+        "grounds state law gives you, and how to document each prior lupus treatment.",
     ),
     _guide(
         "anifrolumab",
         "cigna",
         "not-fda-approved",
-        _REVIEWER_MD,
-        date(2026, 10, 14),
         """
 ## Why an approved drug can be called "not FDA-approved"
 Anifrolumab has been FDA-approved since July 30, 2021 for adults with moderate to severe systemic lupus
 erythematosus who are receiving standard therapy. A "not FDA-approved for this use" denial means the plan read the
-request as falling outside that label: a diagnosis other than SLE, a patient under 18, lupus nephritis or central
-nervous system lupus (which the label says were not studied), or use combined with another biologic.
+request as falling outside that label: a diagnosis other than SLE, a patient under 18, severe active lupus nephritis
+or severe active central nervous system lupus (the label says efficacy has not been evaluated in them and does not
+recommend use there), or use combined with another biologic.
 
 ## Check which of these the plan saw
 Often the request simply carried the wrong diagnosis code or left out that the patient is on standard therapy.
@@ -390,8 +416,6 @@ offer a peer-to-peer call.
         "anifrolumab",
         "cigna",
         "quantity-limit",
-        _REVIEWER,
-        date(2026, 9, 30),
         """
 ## What the limit is counting
 Anifrolumab's IV dose is fixed: 300 mg every 4 weeks, which is 300 billing units of J0491 (one unit is 1 mg).
@@ -415,8 +439,6 @@ from dates, and a clear timeline helps the reviewer as much as it helps you.
         "checkpoint-inhibitor",
         "cigna",
         "step-therapy",
-        _REVIEWER_ONC,
-        date(2026, 11, 2),
         """
 ## Step therapy in cancer care
 For checkpoint inhibitors a step-therapy denial usually means the plan prefers one agent over another, or expects a
@@ -441,8 +463,6 @@ which shortens the plan's decision to days or hours.
         "jak-inhibitor",
         "cigna",
         "step-therapy",
-        _REVIEWER_MD,
-        date(2026, 10, 28),
         """
 ## The TNF-blocker step is also on the label
 Since 2021 the FDA has limited the inflammatory-arthritis uses of tofacitinib, baricitinib and upadacitinib to
@@ -467,8 +487,6 @@ chart note. State step-therapy laws accept a contraindication as a reason to ski
         "anifrolumab",
         "humana",
         "step-therapy",
-        _REVIEWER,
-        date(2026, 11, 5),
         """
 ## Medicare rules, not state rules
 Humana's Medicare plans follow federal Medicare rules. Anifrolumab given by infusion in a clinic is usually a Part B
@@ -489,8 +507,6 @@ entity — nobody needs to file again.
         "upadacitinib",
         "molina",
         "step-therapy",
-        _REVIEWER,
-        date(2026, 11, 9),
         """
 ## Medicaid managed care has its own clock
 Molina's Medicaid plans follow federal Medicaid managed-care rules: the appeal must be filed within 60 days of the
@@ -511,8 +527,6 @@ name a preferred JAK inhibitor; explain why it is not suitable if it was not tri
         "pembrolizumab",
         "fep-blue",
         "medical-necessity",
-        _REVIEWER_ONC,
-        date(2026, 11, 12),
         """
 ## The federal employee program process
 Federal employee plans have their own disputed-claims process: first ask the plan to reconsider in writing, and if
@@ -533,8 +547,6 @@ the pathology and biomarker reports as enclosures.
         "nivolumab",
         "aetna",
         "non-formulary",
-        _REVIEWER_ONC,
-        date(2026, 10, 20),
         """
 ## Formulary exceptions
 When a drug is not on the formulary, the plan must have a way to ask for an exception. The request must show that
@@ -555,8 +567,6 @@ could seriously harm the patient's health.
         "atezolizumab",
         "anthem",
         "site-of-care",
-        _REVIEWER,
-        date(2026, 9, 18),
         """
 ## What a site-of-care denial means
 The plan is not refusing the drug; it is refusing to pay for it in a hospital outpatient department, and wants the
@@ -578,8 +588,6 @@ patient can move to another site.
         "baricitinib",
         "unitedhealthcare",
         "medical-necessity",
-        _REVIEWER_MD,
-        date(2026, 10, 7),
         """
 ## The criteria behind the denial
 A medical-necessity denial means the plan's reviewer found a criterion unmet. Ask in writing for the exact criteria
@@ -598,8 +606,6 @@ The appeal should be decided with a clinician in the same specialty. Ask for one
         "upadacitinib",
         "aetna",
         "quantity-limit",
-        "",
-        None,
         """
 ## Draft
 Dose escalation for atopic dermatitis (15 mg to 30 mg) and the quantity limit; to be reviewed.

@@ -4,6 +4,11 @@ Safe to run on every start: it only adds what is missing and never
 overwrites a row staff may have edited.  The demo criteria go in through the
 criteria feed itself, and only into a catalog that has no criteria yet, so a
 newer feed imported by staff is never rolled back.
+
+Everything here is demo content: the guides are marked ``is_demo`` (their pages
+say so and are noindex) and name no reviewer, and every criterion is a typical
+criterion for its drug, never a payer's policy (the sources of their wording are
+listed in ``appeals/demo/data.py``).
 """
 
 from __future__ import annotations

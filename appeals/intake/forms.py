@@ -452,6 +452,15 @@ class CriteriaForm(forms.Form):
     def groups(self) -> list[tuple[Criterion, list]]:
         return [(c, [self[f"{c.key}__{part}"] for part in self.PARTS]) for c in self.criteria]
 
+    # Whose criteria the step shows: only those checked in the payer's published policy are called the payer's.
+    @property
+    def has_payer_policy_criteria(self) -> bool:
+        return any(c.is_payer_policy for c in self.criteria)
+
+    @property
+    def has_typical_criteria(self) -> bool:
+        return any(not c.is_payer_policy for c in self.criteria)
+
     def clean(self) -> dict:
         data = super().clean()
         for criterion in self.criteria:

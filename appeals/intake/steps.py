@@ -229,10 +229,17 @@ class CriteriaStep(Step):
                 answer = f"Met: {item.evidence} ({item.evidence_date})"
             else:
                 answer = f"Exception, {ExceptionGround(item.ground).label.lower()}: {item.explanation}"
-            table.append([criterion.requirement, answer])
+            table.append([criterion.requirement, _criterion_source(case, criterion), answer])
         if answers.other_reasons:
-            table.append(["Other reasons in the notice", answers.other_reasons])
-        return Summary(headers=["Criterion", "Answer"], table=table, empty="No criteria.")
+            table.append(["Other reasons in the notice", "The denial notice", answers.other_reasons])
+        return Summary(headers=["Criterion", "Source", "Answer"], table=table, empty="No criteria.")
+
+
+def _criterion_source(case: Case, criterion: Criterion) -> str:
+    """Whose criterion this is: the payer's only when staff checked it in the published policy."""
+    if criterion.is_payer_policy:
+        return f"{case.payer.name}'s policy: {criterion.source_title}, read {criterion.retrieved_on:%m/%d/%Y}"
+    return f"Typical criterion for {case.drug.name}, not {case.payer.name}'s published policy"
 
 
 def current_criteria(case: Case) -> list[Criterion]:
@@ -277,7 +284,7 @@ STEPS: list[Step] = [
     Step("authorization", "Authorization history", AuthorizationHistoryForm, section=IntakeSection.AUTHORIZATION_HISTORY),
     CriteriaStep(
         "criteria",
-        "The plan's criteria",
+        "The criteria",
         CriteriaForm,
         template_name="appeals/wizard/step_criteria.html",
         intro="For each requirement: either the chart shows it is met (say which document), or ask for an exception.",

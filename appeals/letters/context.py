@@ -14,6 +14,7 @@ from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
 from appeals.intake.models import Case
 from appeals.intake.steps import current_criteria
+from appeals.letters.criteria_source import criteria_source, criterion_source
 
 
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
@@ -31,7 +32,7 @@ def build_letter_context(
     *, answers: CaseAnswers, drug: Drug, payer: Payer, denial_type: DenialType, criteria: list, deadlines: list[Deadline]
 ) -> dict:
     """The context from a case's answers; ``criteria`` are objects with key, requirement,
-    source_title and effective_date (Criterion rows, or samples)."""
+    source_title, effective_date and, for Criterion rows, provenance and retrieved_on."""
     plan = answers.plan
     requested = answers.drug
     product = Drug.objects.filter(slug=requested.product).first() if requested.product else drug
@@ -45,7 +46,7 @@ def build_letter_context(
         criteria_rows.append(
             {
                 "requirement": criterion.requirement,
-                "source_title": criterion.source_title,
+                **criterion_source(criterion),
                 "effective_date": criterion.effective_date,
                 "met": item.met,
                 "evidence": item.evidence,
@@ -103,6 +104,7 @@ def build_letter_context(
         },
         "authorization": answers.authorization.as_dict(),
         "criteria": criteria_rows,
+        **criteria_source(criteria),
         "other_reasons": answers.criteria.other_reasons,
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),

@@ -36,6 +36,8 @@ class SampleCriterion:
     requirement: str
     source_title: str
     effective_date: datetime.date
+    provenance: str = "typical"  # a sample is nobody's published policy
+    retrieved_on: datetime.date | None = None
 
 
 SAMPLE_CRITERIA = [

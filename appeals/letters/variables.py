@@ -18,7 +18,11 @@ DESCRIPTIONS = {
     "alternatives": "list of formulary alternatives; each: drug, ground (label), explanation",
     "evidence": "compendia (list of names), guidelines, literature",
     "authorization": "authorization history",
-    "criteria": "list of the payer's criteria; each: requirement, source_title, effective_date, met (true/false), evidence, evidence_date, exception_ground, explanation",
+    "criteria": "list of the criteria the letter answers; each: requirement, payer_policy (true only when checked in the "
+    "payer's published policy), source_title and retrieved_on (given only then), effective_date, met (true/false), "
+    "evidence, evidence_date, exception_ground, explanation",
+    "criteria_source": "whose criteria the table holds: all_payer_policy, any_payer_policy, any_typical (criteria plans "
+    "commonly apply, never to be called the payer's)",
     "other_reasons": "other reasons given in the denial, with the answer",
     "prescriber": "the prescriber step",
     "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "

@@ -4,7 +4,14 @@ drug × payer × denial type, the drug, payer and denial-type hubs, robots.txt.
 A combination without a published Guide answers 404 and is absent from the
 sitemap: the index holds only pages a reviewer has signed off, never a thin
 generated duplicate.  Staff signed in to admin see an unpublished guide's page
-as a preview, marked noindex and never cached.
+as a preview, marked noindex and never cached.  A demo guide's page says it is
+demo content, is marked noindex and is left out of the sitemap; so is a hub
+that lists demo guides only.
+
+Criteria are the payer's only when staff checked them in the payer's published
+policy (Criterion.provenance); the rest are shown as typical criteria for the
+drug, never under the payer's name.  A review is claimed (on the page and in
+schema.org reviewedBy) only when a staff account with a reviewer profile is set.
 
 Each landing page costs a fixed number of queries whatever the catalog size
 (see LANDING_QUERIES); every page is then served from the page cache until
@@ -28,7 +35,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_safe
 
 from appeals.catalog.caching import cached_page
-from appeals.catalog.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer
+from appeals.catalog.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, ReviewerProfile
 from appeals.catalog.pricing import Pricing
 from appeals.core.safe_markdown import render_markdown
 
@@ -57,6 +64,14 @@ def breadcrumb_json_ld(crumbs: list[tuple[str, str]]) -> dict:
             for position, (name, path) in enumerate(crumbs, start=1)
         ],
     }
+
+
+def reviewed_json_ld(reviewed_on, reviewer: ReviewerProfile) -> dict:
+    """schema.org lastReviewed and reviewedBy, for a guide whose reviewer is a staff account with a profile."""
+    person = {"@type": "Person", "name": reviewer.display_name, "jobTitle": reviewer.credentials}
+    if reviewer.profile_url:
+        person["url"] = reviewer.profile_url
+    return {"lastReviewed": reviewed_on.isoformat(), "reviewedBy": person}
 
 
 def current_offer(pricing: Pricing) -> dict:
@@ -103,7 +118,7 @@ def plan_rights(payer: Payer) -> list[dict]:
 def find_guide(request: HttpRequest, drug: str, payer: str, denial: str) -> tuple[Guide, bool]:
     """The guide for a combination and whether this is a staff preview."""
     guide = (
-        Guide.objects.select_related("drug", "drug__drug_class", "payer", "denial_type")
+        Guide.objects.select_related("drug", "drug__drug_class", "payer", "denial_type", "reviewer__reviewer_profile")
         .filter(drug__slug=drug, payer__slug=payer, denial_type__slug=denial)
         .first()
     )
@@ -164,9 +179,9 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
         (guide.denial_type.name, path),
     ]
     description = guide.meta_description or (
-        f"{guide.title} {guide.denial_type.flips_when} Your appeal rights, what {guide.payer.name} requires, "
-        f"and a ready-to-sign letter."
+        f"{guide.title} {guide.denial_type.flips_when} Your appeal rights, the criteria to answer, and a ready-to-sign letter."
     )
+    reviewer = guide.reviewer_profile
     structured = {
         "@context": "https://schema.org",
         "@graph": [
@@ -176,8 +191,7 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
                 "url": absolute(path),
                 "name": guide.title,
                 "description": description,
-                **({"lastReviewed": guide.reviewed_on.isoformat()} if guide.reviewed_on else {}),
-                **({"reviewedBy": {"@type": "Person", "name": guide.reviewed_by}} if guide.reviewed_by else {}),
+                **(reviewed_json_ld(guide.reviewed_on, reviewer) if reviewer else {}),
                 "dateModified": guide.updated_at.isoformat(),
                 "audience": {"@type": "PeopleAudience", "audienceType": "Patients, caregivers and physician offices"},
                 "about": {
@@ -197,6 +211,9 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
         "denial": guide.denial_type,
         "body_html": render_markdown(guide.body, top_heading_level=3),
         "criteria": criteria,
+        "policy_criteria": [criterion for criterion in criteria if criterion.is_payer_policy],
+        "typical_criteria": [criterion for criterion in criteria if not criterion.is_payer_policy],
+        "reviewer": reviewer,
         "rights": rights,
         "step_therapy_law": guide.denial_type.slug == "step-therapy"
         and any(entry["plan_type"].state_step_therapy_law_applies for entry in rights),
@@ -209,7 +226,8 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
         "description": description,
         "json_ld": json_ld(structured),
         "preview": preview,
-        "noindex": preview,
+        "demo": guide.is_demo,
+        "noindex": preview or guide.is_demo,
     }
     response = render(request, "appeals/landing.html", context)
     if preview:
@@ -249,6 +267,9 @@ def _hub_response(request, template, context, title, crumbs, description):
     page = context["page"]
     if not page.object_list:
         raise Http404("Nothing published here yet.")
+    # Demo guides are sample content: say so, and keep a hub of nothing else out of the index.
+    demo_flags = [guide.is_demo for guide in page.object_list]
+    context.update(demo=any(demo_flags), noindex=all(demo_flags))
     return render(request, template, context)
 
 
@@ -259,7 +280,7 @@ def drug_hub(request: HttpRequest, drug: str) -> HttpResponse:
     guides = (
         Guide.objects.filter(published=True, drug=drug)
         .select_related("payer", "denial_type")
-        .only("drug_id", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase")
+        .only("drug_id", "is_demo", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase")
         .order_by("payer__name", "denial_type__order", "denial_type__name")
     )
     members = list(drug.members.order_by("name")) if drug.is_class else []
@@ -281,7 +302,7 @@ def payer_hub(request: HttpRequest, payer: str) -> HttpResponse:
     guides = (
         Guide.objects.filter(published=True, payer=payer)
         .select_related("drug", "denial_type")
-        .only("payer_id", "drug__slug", "drug__name", "denial_type__slug", "denial_type__title_phrase")
+        .only("payer_id", "is_demo", "drug__slug", "drug__name", "denial_type__slug", "denial_type__title_phrase")
         .order_by("drug__name", "denial_type__order", "denial_type__name")
     )
     crumbs = [("Home", reverse("home")), (payer.name, request.path)]
@@ -302,7 +323,7 @@ def denial_hub(request: HttpRequest, denial: str) -> HttpResponse:
     guides = (
         Guide.objects.filter(published=True, denial_type=denial)
         .select_related("drug", "payer")
-        .only("denial_type_id", "drug__slug", "drug__name", "payer__slug", "payer__name")
+        .only("denial_type_id", "is_demo", "drug__slug", "drug__name", "payer__slug", "payer__name")
         .order_by("drug__name", "payer__name")
     )
     crumbs = [("Home", reverse("home")), (denial.name, request.path)]
@@ -342,10 +363,12 @@ def search_catalog(query: str) -> dict:
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     search = search_catalog(request.GET["q"]) if "q" in request.GET else None
-    featured = (
+    featured = list(
         Guide.objects.filter(published=True)
         .select_related("drug", "payer", "denial_type")
-        .only("drug__slug", "drug__name", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase")
+        .only(
+            "is_demo", "drug__slug", "drug__name", "payer__slug", "payer__name", "denial_type__slug", "denial_type__title_phrase"
+        )
         .order_by("-pk")[:12]  # newest first, walking the primary key: no sort of every guide
     )
     drugs = Drug.objects.filter(has_published_guide("drug")).order_by("name")[:24]
@@ -357,6 +380,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "search": search,
             "featured": featured,
+            "demo": any(guide.is_demo for guide in featured),
             "drugs": drugs,
             "payers": payers,
             "denials": denials,

@@ -1,6 +1,8 @@
 """sitemap.xml: an index of section pages, each at most 50,000 URLs.
 
 Only published guides are listed, and hubs only when they list at least one.
+Demo guides (sample content, marked noindex on their pages) are never listed,
+and a hub whose only guides are demo ones is left out too.
 A landing page's lastmod is the newest change to anything it shows: the
 guide, its drug, payer or denial type, or a criterion version of the
 combination.
@@ -11,6 +13,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,7 +40,7 @@ class LandingSitemap(CatalogSitemap):
             .values("created_at")[:1]
         )
         return (
-            Guide.objects.filter(published=True)
+            Guide.objects.filter(published=True, is_demo=False)
             .select_related("drug", "payer", "denial_type")
             .only("drug__slug", "payer__slug", "denial_type__slug", "updated_at")
             .annotate(
@@ -57,7 +60,7 @@ class LandingSitemap(CatalogSitemap):
 
     def get_latest_lastmod(self):
         # The newest of a few indexed maxima, not a scan of every page's lastmod.
-        published = Guide.objects.filter(published=True)
+        published = Guide.objects.filter(published=True, is_demo=False)
         candidates = [
             published.aggregate(newest=Max("updated_at"))["newest"],
             Drug.objects.filter(Exists(published.filter(drug=OuterRef("pk")))).aggregate(newest=Max("updated_at"))["newest"],
@@ -73,7 +76,7 @@ class HubSitemap(CatalogSitemap):
     link = ""
 
     def items(self):
-        published = Guide.objects.filter(published=True, **{self.link: OuterRef("pk")})
+        published = Guide.objects.filter(published=True, is_demo=False, **{self.link: OuterRef("pk")})
         newest_guide = published.order_by("-updated_at").values("updated_at")[:1]
         return (
             self.model.objects.filter(Exists(published))
@@ -84,7 +87,7 @@ class HubSitemap(CatalogSitemap):
     def get_latest_lastmod(self):
         # The newest of the hubs themselves and of any published guide: the
         # same answer as the newest item lastmod, from two indexed maxima.
-        published = Guide.objects.filter(published=True)
+        published = Guide.objects.filter(published=True, is_demo=False)
         candidates = [
             published.aggregate(newest=Max("updated_at"))["newest"],
             self.model.objects.filter(Exists(published.filter(**{self.link: OuterRef("pk")}))).aggregate(
@@ -124,6 +127,18 @@ SITEMAPS = {
     "denials": DenialSitemap,
     "home": HomeSitemap,
 }
+
+
+def _has_items(sitemap: Sitemap) -> bool:
+    items = sitemap.items()
+    return items.exists() if hasattr(items, "exists") else bool(items)
+
+
+def sitemap_index(request: HttpRequest, **kwargs) -> HttpResponse:
+    """The sitemap index, naming only sections with at least one page: a catalog of
+    demo guides alone lists none of them, and an empty urlset is not a valid sitemap."""
+    sitemaps = {name: section for name, section in SITEMAPS.items() if _has_items(section())}
+    return sitemap_views.index(request, sitemaps=sitemaps, sitemap_url_name="sitemap-section")
 
 
 def landing_sitemap(request: HttpRequest) -> HttpResponse:

@@ -158,9 +158,9 @@ def build(drug_count: int, payer_count: int, denial_count: int, criteria_count: 
                         denial_type=denial,
                         body=BODY.format(payer=payer.name, drug=drug.name, phrase=denial.title_phrase),
                         meta_description=f"{drug.name} denied {denial.title_phrase} by {payer.name}? How to appeal.",
+                        # Published without a reviewer (no person reviewed it), and not
+                        # marked demo: the benchmarks need the sitemap of a real catalog.
                         published=True,
-                        reviewed_by="Synthetic Reviewer, PharmD",
-                        reviewed_on=today,
                     )
                 )
                 for position in range(1, criteria_count + 1):
