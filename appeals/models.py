@@ -10,6 +10,7 @@ from appeals.catalog.models import (
     PlanType,
 )
 from appeals.catalog.pricing import Pricing, PromoCode
+from appeals.catalog.state_law import StateStepTherapyLaw
 from appeals.core.models import WorkerHeartbeat
 from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.intake.models import Case
@@ -36,5 +37,6 @@ __all__ = [
     "ProcessedEvent",
     "PromoCode",
     "PromoRedemption",
+    "StateStepTherapyLaw",
     "WorkerHeartbeat",
 ]

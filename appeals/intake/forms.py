@@ -16,6 +16,7 @@ from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.catalog.models import Criterion, DenialType, Drug, ExceptionGround, Payer, PlanType, normalize_us_phone
+from appeals.catalog.state_law import criterion_takes_exception_ground
 from appeals.intake.answers import NOT_SURE
 from appeals.intake.validators import diagnosis_for, validate_npi
 
@@ -173,7 +174,14 @@ class PatientForm(forms.Form):
     state = forms.ChoiceField(
         choices=[("", "Choose a state")] + list(STATE_CHOICES),
         label="State where the patient lives",
-        help_text="Many states have step-therapy laws that apply to state-regulated plans.",
+    )
+    policy_state = forms.ChoiceField(
+        choices=[("", "Same as where the patient lives")] + list(STATE_CHOICES),
+        required=False,
+        label="State where the plan or policy was issued",
+        help_text="A state's insurance law, such as a step-therapy law, follows the state the policy was issued in. "
+        "For a job-based plan that is usually the state of the employer's main office; the plan documents or the "
+        "insurance certificate name it. Leave it as it is if you are not sure.",
     )
     email = forms.EmailField(
         max_length=254, label="Email", help_text="For the link to this case and the finished letter. Nothing else."
@@ -417,16 +425,21 @@ EXCEPTION = "exception"
 
 
 class CriteriaForm(forms.Form):
-    """One group of fields per payer criterion: met with its evidence, or an exception with its ground."""
+    """One group of fields per payer criterion: met with its evidence, or an exception with its ground.
+
+    A criterion no exception ground answers (a diagnosis, a prescriber requirement, or
+    anything but the required trial in a step-therapy denial) is answered "not met"
+    with an explanation only, so no letter presents it as a statutory exception."""
 
     other_reasons = _text_area(
         "Other reasons the denial notice gives, and your answer to each", max_length=2000, required=False,
         help_text="Anything the notice names that is not listed above.",
     )  # fmt: skip
 
-    def __init__(self, *args, criteria: list[Criterion], grounds: list[str], **kwargs):
+    def __init__(self, *args, criteria: list[Criterion], grounds: list[str], denial_type: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.takes_ground = {c.key: criterion_takes_exception_ground(c.kind, denial_type) for c in criteria}
         if not criteria:
             self.fields["other_reasons"].label = "What the denial notice says is missing, and your answer to it"
             self.fields["other_reasons"].required = True
@@ -437,9 +450,13 @@ class CriteriaForm(forms.Form):
         fields = {}
         for criterion in criteria:
             key = criterion.key
+            takes_ground = self.takes_ground[key]
             fields[f"{key}__status"] = forms.ChoiceField(
                 label="Does the patient meet it?",
-                choices=[(MET, "Yes, the chart shows it"), (EXCEPTION, "No: ask for an exception")],
+                choices=[
+                    (MET, "Yes, the chart shows it"),
+                    (EXCEPTION, "No: ask for an exception" if takes_ground else "No: explain why it should not apply"),
+                ],
                 widget=forms.RadioSelect,
             )
             fields[f"{key}__evidence"] = forms.CharField(
@@ -448,14 +465,26 @@ class CriteriaForm(forms.Form):
                 help_text=format_html("Usually: {}", criterion.evidence[: 300 - len("Usually: ")]),
             )  # fmt: skip
             fields[f"{key}__evidence_date"] = _date_field("Date of that document", required=False)
-            fields[f"{key}__ground"] = forms.ChoiceField(choices=ground_choices, required=False, label="Exception ground")
-            fields[f"{key}__explanation"] = _text_area("Why the exception applies", max_length=1500, required=False, rows=2)
+            if takes_ground:
+                fields[f"{key}__ground"] = forms.ChoiceField(choices=ground_choices, required=False, label="Exception ground")
+            fields[f"{key}__explanation"] = _text_area(
+                "Why the exception applies" if takes_ground else "Why it should not apply to this patient",
+                max_length=1500,
+                required=False,
+                rows=2,
+            )
         # The criteria come first, in the payer's order; "other reasons" last.
         self.fields = {**fields, "other_reasons": self.fields["other_reasons"]}
 
-    def groups(self) -> list[tuple[Criterion, list]]:
+    def groups(self) -> list[tuple[Criterion, object, list, list]]:
+        """Per criterion: its status field, the fields for "met", and those for "not met"."""
         return [
-            (c, [self[f"{c.key}__{part}"] for part in ("status", "evidence", "evidence_date", "ground", "explanation")])
+            (
+                c,
+                self[f"{c.key}__status"],
+                [self[f"{c.key}__evidence"], self[f"{c.key}__evidence_date"]],
+                [self[f"{c.key}__{part}"] for part in ("ground", "explanation") if f"{c.key}__{part}" in self.fields],
+            )
             for c in self.criteria
         ]
 
@@ -471,7 +500,7 @@ class CriteriaForm(forms.Form):
                     self.add_error(f"{key}__evidence_date", "Give the document's date.")
                 _not_in_future(self, f"{key}__evidence_date", "A document's date cannot be in the future.")
             elif status == EXCEPTION:
-                if not data.get(f"{key}__ground"):
+                if self.takes_ground[key] and not data.get(f"{key}__ground"):
                     self.add_error(f"{key}__ground", "Choose the ground for the exception.")
                 if not data.get(f"{key}__explanation"):
                     self.add_error(f"{key}__explanation", "Explain why the exception applies.")
@@ -487,7 +516,7 @@ class CriteriaForm(forms.Form):
             if status == MET:
                 item.update(evidence=data[f"{key}__evidence"], evidence_date=data[f"{key}__evidence_date"].isoformat())
             else:
-                item.update(ground=data[f"{key}__ground"], explanation=data[f"{key}__explanation"])
+                item.update(ground=data.get(f"{key}__ground", ""), explanation=data[f"{key}__explanation"])
             items.append(item)
         return {"items": items, "other_reasons": data.get("other_reasons", "")}
 

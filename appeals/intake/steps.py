@@ -195,7 +195,11 @@ class AlternativesStep(ItemsStep):
 
 class CriteriaStep(Step):
     def form_kwargs(self, case: Case) -> dict:
-        return {"criteria": current_criteria(case), "grounds": case.denial_type.exception_grounds or list(ExceptionGround.values)}
+        return {
+            "criteria": current_criteria(case),
+            "grounds": case.denial_type.exception_grounds or list(ExceptionGround.values),
+            "denial_type": case.denial_type.slug,
+        }
 
     def initial(self, answers: dict) -> dict:
         return CriteriaForm.initial_from(answers)
@@ -216,8 +220,10 @@ class CriteriaStep(Step):
                 answer = "Not answered"
             elif item.met:
                 answer = f"Met: {item.evidence} ({item.evidence_date})"
-            else:
+            elif item.ground:
                 answer = f"Exception, {ExceptionGround(item.ground).label.lower()}: {item.explanation}"
+            else:
+                answer = f"Not met; why it should not apply: {item.explanation}"
             table.append([criterion.requirement, answer])
         if answers.other_reasons:
             table.append(["Other reasons in the notice", answers.other_reasons])
