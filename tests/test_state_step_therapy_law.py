@@ -6,6 +6,7 @@ the answers support on a required-trial criterion."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from types import SimpleNamespace
 
@@ -295,3 +296,35 @@ def test_a_statute_row_is_checked_before_it_is_saved(fields, field):
     with pytest.raises(ValidationError) as raised:
         _verified_law(**fields)
     assert field in raised.value.message_dict
+
+
+def test_staff_record_an_amendment_as_a_new_version_in_admin(client, django_user_model, demo_catalog):
+    client.force_login(django_user_model.objects.create_superuser("staff", "staff@example.org", "a-long-test-password"))
+    texas = StateStepTherapyLaw.objects.get(state="TX")
+    url = f"/admin/appeals/statesteptherapylaw/{texas.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Save as new" in page.content.decode()
+
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data.update(
+        {
+            "effective_date": (TODAY + datetime.timedelta(days=30)).isoformat(),
+            "retrieved_on": "2026-12-01",
+            "grounds": json.dumps(texas.grounds),
+            "denial_types": json.dumps(texas.denial_types),
+            "_saveasnew": "Save as new",
+        }
+    )
+    data = {name: value for name, value in data.items() if value not in (None, False)}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    versions = StateStepTherapyLaw.objects.filter(state="TX").order_by("effective_date")
+    assert versions.count() == 2 and versions.first().pk == texas.pk
+    # Until the amendment's date, the letter still cites the version in force.
+    assert StateStepTherapyLaw.objects.in_force_on("TX", TODAY).pk == texas.pk
+
+    # A row whose grounds name no ground the product knows is refused with a message at the field.
+    data.update({"grounds": json.dumps([{"ground": "made_up", "subsection": "(a)", "wording": "x"}])})
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "unknown ground" in str(refused.context["adminform"].form.errors["grounds"])
