@@ -270,3 +270,136 @@ STATE_LAWS = [
         "notes": "Unverified: grounds, clocks and any grant by silence not read (secondary: 48 hours, deemed granted).",
     },
 ]
+
+# Read only in part: kept so staff see what is known, never cited by a letter.
+_NO_CLOCK = {
+    "standard_clock_amount": None,
+    "standard_clock_unit": "",
+    "urgent_clock_amount": None,
+    "urgent_clock_unit": "",
+    "clock_subsection": "",
+    "clock_counted_from": "",
+    "deemed_approved": False,
+    "deemed_approved_subsection": "",
+    "exception_form": "",
+    "carve_outs": "",
+}
+
+STATE_LAWS += [
+    {
+        "state": "WI",
+        "citation": "Wis. Stat. §632.866",
+        "title": "Step therapy protocols",
+        "effective_date": datetime.date(2019, 11, 1),  # secondary (news of 2019 Wis. Act 9); not read in the statute
+        "source_url": "https://docs.legis.wisconsin.gov/document/statutes/632.867(2)(a)",
+        "retrieved_on": READ_ON,
+        "statute_text_excerpt": (
+            "(3)(b)1. contraindicated, or likely (documented adverse event or condition) to … decrease functional "
+            "ability (items a. and c. not read); 2. expected to be ineffective based on all of … (items a. and b. not "
+            "read); 3. tried the required drug or one of the same class or mechanism, under this or a previous policy "
+            "or plan, adherent long enough for a positive outcome, and discontinued by the provider for lack of "
+            "efficacy, diminished effect or adverse event; 4. stable on a drug the provider selected, under this or a "
+            "previous policy or plan. (3)(c): a pharmaceutical sample does not satisfy a criterion."
+        ),
+        "verified": False,
+        "verified_by": "",
+        "binds_fully_insured": False,
+        "binds_individual": False,
+        "binds_medicaid_mco": False,
+        "binds_state_employee_plan": False,
+        "denial_types": ["step-therapy"],
+        "grounds": [
+            {
+                "ground": "tried_and_failed",
+                "subsection": "(3)(b)3.",
+                "wording": "the patient tried the required drug, or one of the same pharmacologic class or mechanism of "
+                "action, under this or a previous policy or plan, took it long enough for a positive outcome, and the "
+                "provider stopped it for lack of efficacy, diminished effect or an adverse event",
+            },
+            {
+                "ground": "stable_on_current",
+                "subsection": "(3)(b)4.",
+                "wording": "the patient is stable on a drug the provider selected for the condition, under this or a "
+                "previous policy or plan",
+            },
+        ],
+        **_NO_CLOCK,
+        "notes": "Unverified: which policies and plans the section binds, the response times and any grant by silence "
+        "were not in the text read (official site, docs.legis.wisconsin.gov).",
+    },
+    {
+        "state": "GA",
+        "citation": "O.C.G.A. §33-24-59.25",
+        "title": "Step therapy protocols; exception process; time requirements; appeals",
+        "effective_date": datetime.date(2020, 1, 1),  # secondary (H.B. 63, 2019); not read in the statute
+        "source_url": "https://casetext.com/statute/code-of-georgia/title-33-insurance/chapter-24-insurance-generally/"
+        "article-1-general-provisions/section-33-24-5925-establishment-by-health-benefit-plans-of-step-therapy-"
+        "protocols-exception-process-time-requirements-appeals-construction-application",
+        "retrieved_on": READ_ON,
+        "statute_text_excerpt": (
+            '(a)(1) "health benefit plan" includes insurance policies, HMO contracts, "employee welfare benefit '
+            "plan[s]\" and the State Employees' Health Insurance Plan; (b) an exception shall be granted if the "
+            "prescriber's justification and documentation support … (text cut)."
+        ),
+        "verified": False,
+        "verified_by": "",
+        "binds_fully_insured": False,
+        "binds_individual": False,
+        "binds_medicaid_mco": False,
+        "binds_state_employee_plan": False,
+        "denial_types": ["step-therapy"],
+        "grounds": [],
+        **_NO_CLOCK,
+        "notes": "Unverified: the grounds in (b) and the clocks were cut off in the copy read. The definition names the "
+        "State Employees' Health Insurance Plan, so the state employee plan may be bound once the rest is read.",
+    },
+    {
+        "state": "OK",
+        "citation": "63 Okla. Stat. §7310",
+        "title": "Health insurance plans – step therapy protocol – requirements",
+        "effective_date": datetime.date(2025, 11, 1),  # S.B. 1064 amendments (secondary); not read in the statute
+        "source_url": "https://lexace.ai/us/statute/oklahoma/63-7310",
+        "retrieved_on": READ_ON,
+        "statute_text_excerpt": (
+            '(A)(2) "health insurance plan" means any individual or group health insurance policy, …, health '
+            "maintenance organization, municipal group-funded pool, the Oklahoma Medicaid Program and the state health "
+            "care benefits plan. The grounds and clocks that follow were not in the copy read."
+        ),
+        "verified": False,
+        "verified_by": "",
+        "binds_fully_insured": False,
+        "binds_individual": False,
+        "binds_medicaid_mco": False,
+        "binds_state_employee_plan": False,
+        "denial_types": ["step-therapy"],
+        "grounds": [],
+        **_NO_CLOCK,
+        "notes": "Unverified. The definition read names the Oklahoma Medicaid Program and the state health care "
+        "benefits plan; whether Medicaid managed care plans are bound, the grounds, and the 72-hour / 24-hour clocks "
+        "with grant by silence (secondary: bill summary of S.B. 1064) were not read in the statute.",
+    },
+    {
+        "state": "CA",
+        "citation": "Cal. Ins. Code §10123.197",
+        "title": "Step therapy exception requests",
+        "effective_date": datetime.date(2017, 1, 1),  # not read; only orders versions
+        "source_url": "https://lexace.ai/us/statute/california/ins-10123.197",
+        "retrieved_on": READ_ON,
+        "statute_text_excerpt": (
+            "(a) a step therapy exception request may be submitted, and shall be treated and answered, in the same "
+            "manner as a prior authorization request for prescription drugs under §10123.191; (b) the uniform prior "
+            "authorization form includes step therapy exception requests; (c) definition."
+        ),
+        "verified": False,
+        "verified_by": "",
+        "binds_fully_insured": False,
+        "binds_individual": False,
+        "binds_medicaid_mco": False,
+        "binds_state_employee_plan": False,
+        "denial_types": ["step-therapy"],
+        "grounds": [],
+        **_NO_CLOCK,
+        "notes": "Unverified: the section names no grounds; its clock is that of §10123.191, not read. Plans under the "
+        "Department of Managed Health Care fall under Health & Safety Code §1367.206 (not read).",
+    },
+]
