@@ -6,6 +6,7 @@ the answers support on a required-trial criterion."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 import re
 from types import SimpleNamespace
@@ -108,7 +109,9 @@ def test_a7_tx_letter_names_the_statute_and_the_matched_ground_and_clock(demo_ca
     letter = _letter(context)
 
     assert "Texas step-therapy law" in letter
-    assert "Tex. Ins. Code §1369.0546 governs its step-therapy protocols" in letter
+    # The policy state was left to default to the patient's: the letter does not say where the policy was issued.
+    assert "Tex. Ins. Code §1369.0546 governs the step-therapy protocols of health insurance issued in Texas" in letter
+    assert "policy issued in" not in letter
     # The criterion answered "tried and failed", and the trial from the treatments step, under (c)(2).
     assert "Tex. Ins. Code §1369.0546(c)(2)" in letter
     assert "For “Trial of a TNF blocker”: Stopped for no response." in letter
@@ -134,7 +137,7 @@ def test_a7_a_recorded_clock_and_deemed_grant_are_printed_with_their_source(demo
 def test_e17_policy_state_not_residence_governs(demo_catalog):
     issued_in_texas = _context(_answers(plan="employer-fully-insured", state="AL", policy_state="TX"))
     assert "Tex. Ins. Code §1369.0546" in _letter(issued_in_texas)
-    assert "policy issued in Texas" in _letter(issued_in_texas)
+    assert "My patient's plan is a policy issued in Texas, so Tex. Ins. Code §1369.0546 governs" in _letter(issued_in_texas)
 
     issued_in_alabama = _context(_answers(plan="employer-fully-insured", state="TX", policy_state="AL"))
     assert not _cites_state_law(issued_in_alabama)
@@ -328,3 +331,19 @@ def test_staff_record_an_amendment_as_a_new_version_in_admin(client, django_user
     data.update({"grounds": json.dumps([{"ground": "made_up", "subsection": "(a)", "wording": "x"}])})
     refused = client.post(url, data)
     assert refused.status_code == 200 and "unknown ground" in str(refused.context["adminform"].form.errors["grounds"])
+
+
+def test_the_migration_removes_the_blanket_claims_from_existing_plan_types_and_keeps_staff_lines(demo_catalog):
+    from django.apps import apps
+
+    migration = importlib.import_module("appeals.migrations.0020_state_step_therapy_laws")
+    insured = PlanType.objects.get(slug="employer-fully-insured")
+    insured.appeal_rights = "\n".join([insured.appeal_rights, *migration.RETIRED_RIGHTS[:1], "A right staff added | Some rule"])
+    insured.enclosures = f"{migration.RETIRED_ENCLOSURE}\nA form staff added"
+    insured.save()
+
+    migration.load_statutes_and_retire_blanket_claims(apps, None)
+    insured.refresh_from_db()
+    assert "step-therapy" not in insured.appeal_rights and "A right staff added | Some rule" in insured.appeal_rights
+    assert insured.enclosures == "A form staff added"
+    assert StateStepTherapyLaw.objects.filter(state="TX").count() == 1  # run twice, added once

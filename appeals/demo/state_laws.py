@@ -64,8 +64,8 @@ STATE_LAWS = [
                 "ground": "tried_and_failed",
                 "subsection": "(c)(2)",
                 "wording": "the patient already stopped the required drug, or another drug of the same pharmacologic "
-                "class or mechanism of action, under this plan or another, because it did not work, its effect "
-                "diminished, or of an adverse event",
+                "class or mechanism of action, under this plan or another, because it did not work, because its "
+                "effect diminished, or because of an adverse event",
             },
             {
                 "ground": "not_best_interest",

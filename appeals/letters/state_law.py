@@ -72,6 +72,9 @@ def state_law_block(*, answers: CaseAnswers, plan_type: PlanType | None, denial_
     urgent = clock(law.urgent_clock_amount, law.urgent_clock_unit)
     return {
         "state_name": str(law.get_state_display()),
+        # Whether the person named the state the policy was issued in; if not, the patient's state stood in
+        # for it, and the letter does not assert where the policy was issued.
+        "policy_state_given": bool(answers.patient.policy_state),
         "citation": law.citation,
         "grounds": grounds,
         "standard_clock": str(standard) if standard else "",
@@ -79,7 +82,10 @@ def state_law_block(*, answers: CaseAnswers, plan_type: PlanType | None, denial_
         "clock_counted_from": law.clock_counted_from,
         "clock_subsection": law.clock_subsection,
         "deemed_approved": law.deemed_approved,
-        "deemed_approved_subsection": law.deemed_approved_subsection if law.deemed_approved else "",
+        # Named only where it is not the clock's own subsection, already cited with the clock.
+        "deemed_approved_subsection": law.deemed_approved_subsection
+        if law.deemed_approved and law.deemed_approved_subsection != law.clock_subsection
+        else "",
         "exception_form": law.exception_form,
     }
 

@@ -24,7 +24,7 @@ DESCRIPTIONS = {
     "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "
     "the packet's checklist prints them",
     "deadlines": "list of dated deadlines; each: label, due, citation, status",
-    "state_law": "the state step-therapy statute that applies, empty when none does: state_name, citation, grounds "
+    "state_law": "the state step-therapy statute that applies, empty when none does: state_name, policy_state_given, citation, grounds "
     "(each: subsection, wording, criteria, treatments), standard_clock, urgent_clock, clock_counted_from, "
     "clock_subsection, deemed_approved, deemed_approved_subsection, exception_form",
 }
