@@ -11,6 +11,7 @@ from appeals.catalog.models import (
     ReviewerProfile,
 )
 from appeals.catalog.pricing import Pricing, PromoCode
+from appeals.catalog.state_law import StateStepTherapyLaw
 from appeals.core.models import WorkerHeartbeat
 from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.intake.models import Case
@@ -38,5 +39,6 @@ __all__ = [
     "PromoCode",
     "PromoRedemption",
     "ReviewerProfile",
+    "StateStepTherapyLaw",
     "WorkerHeartbeat",
 ]

@@ -284,7 +284,7 @@ def test_the_rights_follow_the_plan_type(catalog):
 
     assert "29 CFR 2560.503-1(h)(3)(iii)-(v)" in letter(erisa) and "42 CFR 423" not in letter(erisa)
     assert "42 CFR 423.600" in letter(part_d) and "2560.503-1(h)" not in letter(part_d)
-    assert "step-therapy law of TX" in letter(insured) and "step-therapy law of" not in letter(erisa)
+    assert "Tex. Ins. Code §1369.0546(c)(2)" in letter(insured) and "step-therapy law" not in letter(erisa)
     assert "CMS-1696" in letter(part_d) and "CMS-1696" not in letter(erisa)
 
 

@@ -74,7 +74,7 @@ def test_a_case_letter_has_the_patient_each_criterion_the_treatments_and_the_sig
     body_rows = rows_of(criteria_table)[1:]
     for criterion in criteria:
         row = next(row for row in body_rows if row[0].startswith(criterion.requirement))
-        assert row[1].startswith((f"Met. Clinic note, {evidence_date}", "Exception: "))
+        assert row[1].startswith((f"Met. Clinic note, {evidence_date}", "Exception: ", "Why it should not apply: "))
     assert len(body_rows) == len(criteria)
 
     treatments = table_headed(document, "Drug")

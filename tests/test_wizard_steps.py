@@ -346,7 +346,8 @@ def test_every_criterion_must_be_answered(client, demo_catalog):
 )
 def test_met_needs_evidence_and_an_exception_needs_its_ground(client, demo_catalog, status, blank, message):
     case_url, form, data = _criteria_page(client)
-    key = form.criteria[0].key
+    # The first criterion that takes an exception ground (in a step-therapy denial, a required trial).
+    key = next(c.key for c in form.criteria if f"{c.key}__ground" in form.fields)
     data.update({f"{key}__status": status, f"{key}__evidence": "Clinic note", f"{key}__evidence_date": days_ago(3)})
     data.update({f"{key}__ground": "contraindicated", f"{key}__explanation": "Reason"})
     data[f"{key}__{blank}"] = ""

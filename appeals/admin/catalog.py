@@ -23,6 +23,7 @@ from appeals.models import (
     Payer,
     PlanType,
     ReviewerProfile,
+    StateStepTherapyLaw,
 )
 
 # A policy link typed without a scheme ("www.cigna.com/...") is an https link.
@@ -317,3 +318,62 @@ class GuideAdmin(SimpleHistoryAdmin):
             guide.save()
             unpublished += 1
         self.message_user(request, f"Unpublished {unpublished} guide(s).")
+
+
+@admin.register(StateStepTherapyLaw)
+class StateStepTherapyLawAdmin(SimpleHistoryAdmin):
+    """A statute version per row: an amendment is "Save as new" with its own effective date, so a
+    letter made under the older text can still be explained.  Letters cite only verified rows."""
+
+    formfield_overrides = HTTPS_LINKS
+    save_as = True
+    list_display = ("citation", "state", "effective_date", "verified", "binds_summary", "denial_types", "retrieved_on")
+    list_filter = ("verified", "state", "binds_medicaid_mco", "deemed_approved")
+    search_fields = ("citation", "title", "state", "notes")
+    date_hierarchy = "effective_date"
+    fieldsets = (
+        (None, {"fields": ("state", "citation", "title", "effective_date")}),
+        (
+            "Source (what was read, where and when)",
+            {"fields": ("source_url", "retrieved_on", "statute_text_excerpt", "verified", "verified_by", "notes")},
+        ),
+        (
+            "Who and what it binds",
+            {
+                "fields": (
+                    "binds_fully_insured",
+                    "binds_individual",
+                    "binds_medicaid_mco",
+                    "binds_state_employee_plan",
+                    "denial_types",
+                    "carve_outs",
+                ),
+                "description": "Never self-funded ERISA plans, Medicare, FEHB, TRICARE or church plans: no state "
+                "statute reaches them, whatever it says.",
+            },
+        ),
+        ("Exception grounds, in the statute's terms", {"fields": ("grounds",)}),
+        (
+            "Response time",
+            {
+                "fields": (
+                    ("standard_clock_amount", "standard_clock_unit"),
+                    ("urgent_clock_amount", "urgent_clock_unit"),
+                    "clock_subsection",
+                    "clock_counted_from",
+                    ("deemed_approved", "deemed_approved_subsection"),
+                    "exception_form",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description="Binds")
+    def binds_summary(self, obj: StateStepTherapyLaw) -> str:
+        parts = [
+            ("insured employer", obj.binds_fully_insured),
+            ("individual", obj.binds_individual),
+            ("Medicaid MCO", obj.binds_medicaid_mco),
+            ("state employees", obj.binds_state_employee_plan),
+        ]
+        return ", ".join(name for name, bound in parts if bound) or "—"

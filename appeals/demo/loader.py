@@ -19,9 +19,9 @@ from pathlib import Path
 from django.db import transaction
 
 from appeals.catalog.criteria_import import import_criteria
-from appeals.demo import data, plan_types
+from appeals.demo import data, plan_types, state_laws
 from appeals.letters.defaults import ensure_default_letter_templates
-from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType
+from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType, StateStepTherapyLaw
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
 
@@ -77,7 +77,7 @@ def load_plan_types(created: dict[str, int] | None = None) -> dict[str, PlanType
 
 @transaction.atomic
 def load_demo_catalog() -> LoadReport:
-    created = dict.fromkeys(["plan types", "deadline rules", "denial types", "drugs", "payers", "guides"], 0)
+    created = dict.fromkeys(["plan types", "deadline rules", "denial types", "drugs", "payers", "guides", "state laws"], 0)
 
     plan_type_by_slug = load_plan_types(created)
 
@@ -112,6 +112,12 @@ def load_demo_catalog() -> LoadReport:
         fields = {key: value for key, value in entry.items() if key not in ("drug", "payer", "denial_type")}
         _, was_created = _get_or_create(Guide, lookup, fields)
         created["guides"] += was_created
+
+    for entry in state_laws.STATE_LAWS:  # a statute version is (state, citation, effective date)
+        lookup = {name: entry[name] for name in ("state", "citation", "effective_date")}
+        fields = {key: value for key, value in entry.items() if key not in lookup}
+        _, was_created = _get_or_create(StateStepTherapyLaw, lookup, fields)
+        created["state laws"] += was_created
 
     ensure_default_letter_templates()
     if Criterion.objects.exists():

@@ -89,8 +89,6 @@ APPEAL_RIGHTS = {
         [
             *_ERISA_RIGHTS,
             "External review under state law by an independent review organization if the denial is upheld | 45 CFR 147.136(c)",
-            "The step-therapy exception protections of the state insurance law that governs the policy, which ERISA "
-            "leaves in force for insured plans",
             _ERISA_FUNDING,
         ]
     ),
@@ -103,7 +101,6 @@ APPEAL_RIGHTS = {
             "Any new or additional evidence or rationale, free and before the decision, with time to respond "
             "| 45 CFR 147.136(b)(3)",
             "External review by an independent review organization if the denial is upheld | 45 CFR 147.136(c)-(d)",
-            "The step-therapy exception protections of the state insurance law that governs the policy",
         ]
     ),
     "medicare-part-d": "\n".join(
@@ -156,10 +153,9 @@ APPEAL_RIGHTS = {
 ENCLOSURES = {
     "employer-self-funded": "The plan's authorized-representative form, if the plan's procedure requires one for a "
     "non-urgent appeal filed by the physician",
-    "employer-fully-insured": "The state's step-therapy exception form, for a step-therapy or formulary denial\n"
-    "The plan's authorized-representative form, if the plan's procedure requires one for a non-urgent appeal filed "
-    "by the physician",
-    "aca-individual": "The state's step-therapy exception form, for a step-therapy or formulary denial",
+    "employer-fully-insured": "The plan's authorized-representative form, if the plan's procedure requires one for a "
+    "non-urgent appeal filed by the physician",
+    "aca-individual": "",
     "medicare-part-d": "The prescriber's supporting statement (or the plan's coverage-determination form), required "
     "for an exception\nAppointment of Representative (form CMS-1696), if someone other than the enrollee or the "
     "prescriber files",
@@ -204,7 +200,8 @@ PLAN_TYPES = [
         "order": 2,
         "description": "Health coverage through a job where an insurance company carries the risk and pays the claims.",
         "how_to_tell": "Smaller employers are usually fully insured. If the plan documents name an insurance policy "
-        "issued to the employer, it is fully insured. State step-therapy and external-review laws apply to these plans.",
+        "issued to the employer, it is fully insured. The law of the state where the policy was issued, including any "
+        "step-therapy law it has, reaches these plans.",
         "governing_law": "ERISA §503; 29 CFR 2560.503-1; ACA (PHSA §2719); state insurance law (ERISA savings clause)",
         "first_level_reviewer": "The insurer, as the plan's claims fiduciary",
         "next_level": "State external review by an independent review organization, then an ERISA §502(a) lawsuit",

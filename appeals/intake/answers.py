@@ -78,7 +78,14 @@ class PatientAnswers(StepAnswers):
     member_id: str = ""
     group_number: str = ""
     state: str = ""
+    # The state the policy was issued in; empty means the patient's own state.
+    policy_state: str = ""
     email: str = ""
+
+    @property
+    def governing_state(self) -> str:
+        """Whose insurance law governs the policy: the state it was issued in, else the patient's."""
+        return self.policy_state or self.state
 
 
 @dataclass(frozen=True)

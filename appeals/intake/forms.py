@@ -16,6 +16,7 @@ from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.catalog.models import Criterion, DenialType, Drug, ExceptionGround, Payer, PlanType, normalize_us_phone
+from appeals.catalog.state_law import criterion_takes_exception_ground
 from appeals.intake.answers import EXCEPTION, MET, NOT_SURE, CriteriaAnswers, CriterionAnswer, DiagnosisAnswers
 from appeals.intake.validators import diagnosis_for, validate_npi
 
@@ -173,7 +174,14 @@ class PatientForm(forms.Form):
     state = forms.ChoiceField(
         choices=[("", "Choose a state")] + list(STATE_CHOICES),
         label="State where the patient lives",
-        help_text="Many states have step-therapy laws that apply to state-regulated plans.",
+    )
+    policy_state = forms.ChoiceField(
+        choices=[("", "Same as where the patient lives")] + list(STATE_CHOICES),
+        required=False,
+        label="State where the plan or policy was issued",
+        help_text="A state's insurance law, such as a step-therapy law, follows the state the policy was issued in. "
+        "For a job-based plan that is usually the state of the employer's main office; the plan documents or the "
+        "insurance certificate name it. Leave it as it is if you are not sure.",
     )
     email = forms.EmailField(
         max_length=254, label="Email", help_text="For the link to this case and the finished letter. Nothing else."
@@ -409,16 +417,21 @@ class AuthorizationHistoryForm(forms.Form):
 
 
 class CriteriaForm(forms.Form):
-    """One group of fields per payer criterion: met with its evidence, or an exception with its ground."""
+    """One group of fields per payer criterion: met with its evidence, or an exception with its ground.
+
+    A criterion no exception ground answers (a diagnosis, a prescriber requirement, or
+    anything but the required trial in a step-therapy denial) is answered "not met"
+    with an explanation only, so no letter presents it as a statutory exception."""
 
     other_reasons = _text_area(
         "Other reasons the denial notice gives, and your answer to each", max_length=2000, required=False,
         help_text="Anything the notice names that is not listed above.",
     )  # fmt: skip
 
-    def __init__(self, *args, criteria: list[Criterion], grounds: list[str], **kwargs):
+    def __init__(self, *args, criteria: list[Criterion], grounds: list[str], denial_type: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.takes_ground = {c.key: criterion_takes_exception_ground(c.kind, denial_type) for c in criteria}
         if not criteria:
             self.fields["other_reasons"].label = "What the denial notice says is missing, and your answer to it"
             self.fields["other_reasons"].required = True
@@ -429,9 +442,13 @@ class CriteriaForm(forms.Form):
         fields = {}
         for criterion in criteria:
             key = criterion.key
+            takes_ground = self.takes_ground[key]
             fields[f"{key}__status"] = forms.ChoiceField(
                 label="Does the patient meet it?",
-                choices=[(MET, "Yes, the chart shows it"), (EXCEPTION, "No: ask for an exception")],
+                choices=[
+                    (MET, "Yes, the chart shows it"),
+                    (EXCEPTION, "No: ask for an exception" if takes_ground else "No: explain why it should not apply"),
+                ],
                 widget=forms.RadioSelect,
             )
             fields[f"{key}__evidence"] = forms.CharField(
@@ -440,17 +457,33 @@ class CriteriaForm(forms.Form):
                 help_text=format_html("Usually: {}", criterion.evidence[: 300 - len("Usually: ")]),
             )  # fmt: skip
             fields[f"{key}__evidence_date"] = _date_field("Date of that document", required=False)
-            fields[f"{key}__ground"] = forms.ChoiceField(choices=ground_choices, required=False, label="Exception ground")
-            fields[f"{key}__explanation"] = _text_area("Why the exception applies", max_length=1500, required=False, rows=2)
+            if takes_ground:
+                fields[f"{key}__ground"] = forms.ChoiceField(choices=ground_choices, required=False, label="Exception ground")
+            fields[f"{key}__explanation"] = _text_area(
+                "Why the exception applies" if takes_ground else "Why it should not apply to this patient",
+                max_length=1500,
+                required=False,
+                rows=2,
+            )
         # The criteria come first, in the payer's order; "other reasons" last.
         self.fields = {**fields, "other_reasons": self.fields["other_reasons"]}
 
     # The fields asked of each criterion, named ``<key>__<part>``: a part is a
-    # field of CriterionAnswer (a test keeps the two alike).
+    # field of CriterionAnswer (a test keeps the two alike).  A criterion no
+    # exception ground answers has no "ground" field.
     PARTS = ("status", "evidence", "evidence_date", "ground", "explanation")
 
-    def groups(self) -> list[tuple[Criterion, list]]:
-        return [(c, [self[f"{c.key}__{part}"] for part in self.PARTS]) for c in self.criteria]
+    def groups(self) -> list[tuple[Criterion, object, list, list]]:
+        """Per criterion: its status field, the fields for "met", and those for "not met"."""
+        return [
+            (
+                c,
+                self[f"{c.key}__status"],
+                [self[f"{c.key}__evidence"], self[f"{c.key}__evidence_date"]],
+                [self[f"{c.key}__{part}"] for part in ("ground", "explanation") if f"{c.key}__{part}" in self.fields],
+            )
+            for c in self.criteria
+        ]
 
     # Whose criteria the step shows: only those checked in the payer's published policy are called the payer's.
     @property
@@ -473,7 +506,7 @@ class CriteriaForm(forms.Form):
                     self.add_error(f"{key}__evidence_date", "Give the document's date.")
                 _not_in_future(self, f"{key}__evidence_date", "A document's date cannot be in the future.")
             elif status == EXCEPTION:
-                if not data.get(f"{key}__ground"):
+                if self.takes_ground[key] and not data.get(f"{key}__ground"):
                     self.add_error(f"{key}__ground", "Choose the ground for the exception.")
                 if not data.get(f"{key}__explanation"):
                     self.add_error(f"{key}__explanation", "Explain why the exception applies.")
@@ -488,7 +521,8 @@ class CriteriaForm(forms.Form):
                 evidence, evidence_date = self._given(criterion, "evidence"), self._given(criterion, "evidence_date")
                 items.append(CriterionAnswer(key=key, status=status, evidence=evidence, evidence_date=evidence_date))
             else:
-                ground, explanation = self._given(criterion, "ground"), self._given(criterion, "explanation")
+                ground = self.cleaned_data.get(f"{key}__ground", "")  # absent where no ground answers it
+                explanation = self._given(criterion, "explanation")
                 items.append(CriterionAnswer(key=key, status=status, ground=ground, explanation=explanation))
         return CriteriaAnswers(items=items, other_reasons=self.cleaned_data.get("other_reasons", ""))
 

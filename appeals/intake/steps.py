@@ -206,7 +206,11 @@ class AlternativesStep(ItemsStep):
 
 class CriteriaStep(Step):
     def form_kwargs(self, case: Case) -> dict:
-        return {"criteria": current_criteria(case), "grounds": case.denial_type.exception_grounds or list(ExceptionGround.values)}
+        return {
+            "criteria": current_criteria(case),
+            "grounds": case.denial_type.exception_grounds or list(ExceptionGround.values),
+            "denial_type": case.denial_type.slug,
+        }
 
     def initial(self, case: Case) -> dict:
         return CriteriaForm.initial_from(case.typed_answers.criteria)
@@ -227,8 +231,10 @@ class CriteriaStep(Step):
                 answer = "Not answered"
             elif item.met:
                 answer = f"Met: {item.evidence} ({item.evidence_date})"
-            else:
+            elif item.ground:
                 answer = f"Exception, {ExceptionGround(item.ground).label.lower()}: {item.explanation}"
+            else:
+                answer = f"Not met; why it should not apply: {item.explanation}"
             table.append([criterion.requirement, _criterion_source(case, criterion), answer])
         if answers.other_reasons:
             table.append(["Other reasons in the notice", "The denial notice", answers.other_reasons])

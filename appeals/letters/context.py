@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from appeals.catalog.deadlines import Deadline
 from appeals.catalog.models import DenialType, Drug, ExceptionGround, Payer
+from appeals.catalog.state_law import criterion_takes_exception_ground
 from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
 from appeals.intake.models import Case
 from appeals.intake.steps import current_criteria
 from appeals.letters.criteria_source import criteria_source, criterion_source
+from appeals.letters.state_law import with_state_law
 
 
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
@@ -51,12 +53,15 @@ def build_letter_context(
                 "met": item.met,
                 "evidence": item.evidence,
                 "evidence_date": item.evidence_date or None,
-                "exception_ground": ExceptionGround(item.ground).label if item.ground else "",
+                # A ground stored for a criterion no ground answers (e.g. a safety screening) is not printed.
+                "exception_ground": ExceptionGround(item.ground).label
+                if item.ground and criterion_takes_exception_ground(getattr(criterion, "kind", None), denial_type.slug)
+                else "",
                 "explanation": item.explanation,
             }
         )
 
-    return {
+    context = {
         "today": timezone.localdate(),
         "denial_type": {"name": denial_type.name, "title_phrase": denial_type.title_phrase},
         "payer": {
@@ -110,3 +115,4 @@ def build_letter_context(
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
     }
+    return with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)

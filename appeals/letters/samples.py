@@ -36,14 +36,21 @@ class SampleCriterion:
     requirement: str
     source_title: str
     effective_date: datetime.date
+    kind: str = ""
     provenance: str = "typical"  # a sample is nobody's published policy
     retrieved_on: datetime.date | None = None
 
 
 SAMPLE_CRITERIA = [
-    SampleCriterion("diagnosis", "Diagnosis confirmed by a specialist", "Sample coverage policy", datetime.date(2026, 1, 1)),
     SampleCriterion(
-        "prior-therapy", "Trial of a preferred drug for 12 weeks", "Sample coverage policy", datetime.date(2026, 1, 1)
+        "diagnosis", "Diagnosis confirmed by a specialist", "Sample coverage policy", datetime.date(2026, 1, 1), "diagnosis"
+    ),
+    SampleCriterion(
+        "prior-therapy",
+        "Trial of a preferred drug for 12 weeks",
+        "Sample coverage policy",
+        datetime.date(2026, 1, 1),
+        "prior_therapy",
     ),
 ]
 

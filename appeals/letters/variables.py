@@ -10,7 +10,7 @@ DESCRIPTIONS = {
     "payer": "the payer: name, appeals_address, appeals_fax, appeals_phone",
     "plan": "plan type and denial: type, governing_law, first_level_reviewer, next_level, "
     "rights (the plan type's appeal rights, a list; each: text, citation — empty when the plan type is not known), "
-    "state_law_applies, notice_date, expedited, claim_number, reference_number",
+    "state_law_applies (true only when state_law is not empty), notice_date, expedited, claim_number, reference_number",
     "patient": "the patient step",
     "diagnosis": "ICD-10-CM code, its official description, severity and activity measure",
     "drug": "the requested product, its HCPCS code, dose, route, frequency, quantity; quantity limit and site of care with reasons",
@@ -28,6 +28,9 @@ DESCRIPTIONS = {
     "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "
     "the packet's checklist prints them",
     "deadlines": "list of dated deadlines; each: label, due, citation, status",
+    "state_law": "the state step-therapy statute that applies, empty when none does: state_name, policy_state_given, citation, grounds "
+    "(each: subsection, wording, criteria, treatments), standard_clock, urgent_clock, clock_counted_from, "
+    "clock_subsection, deemed_approved, deemed_approved_subsection, exception_form",
 }
 
 

@@ -116,7 +116,7 @@ def answers_for(step: str, form) -> dict:
         return {"previously_approved": "yes", "authorization_number": "PA-77812", "approved_until": days_ago(15)}
     if step == "criteria":
         data = {}
-        for index, (criterion, _fields) in enumerate(form.groups()):
+        for index, (criterion, *_fields) in enumerate(form.groups()):
             if index % 2 == 0:
                 data.update(
                     {
@@ -126,14 +126,11 @@ def answers_for(step: str, form) -> dict:
                     }
                 )
             else:
-                ground = form.fields[f"{criterion.key}__ground"].choices[1][0]
                 data.update(
-                    {
-                        f"{criterion.key}__status": "exception",
-                        f"{criterion.key}__ground": ground,
-                        f"{criterion.key}__explanation": "Documented in the chart.",
-                    }
+                    {f"{criterion.key}__status": "exception", f"{criterion.key}__explanation": "Documented in the chart."}
                 )
+                if f"{criterion.key}__ground" in form.fields:
+                    data[f"{criterion.key}__ground"] = form.fields[f"{criterion.key}__ground"].choices[1][0]
         if form.fields["other_reasons"].required:
             data["other_reasons"] = "The notice says the use is investigational; the compendium lists it."
         return data
