@@ -85,3 +85,43 @@ def test_the_status_page_shows_the_next_level_as_a_window_and_the_calendar_leave
     calendar = client.get(paid_letter.status_path() + "deadlines.ics").content.decode()
     assert "File the appeal with the plan" in calendar
     assert NEXT_LEVEL_LABEL not in calendar and "The plan must decide" not in calendar
+
+
+def test_g2_recording_the_plans_decision_dates_the_next_level(client, paid_letter):
+    case = paid_letter.case
+    decided = max(case.typed_answers.plan.notice_date, timezone.localdate() - datetime.timedelta(days=3))
+    response = client.post(paid_letter.status_path() + "decision/", {"decided_on": decided.isoformat()})
+    assert response.status_code == 302 and response["Location"].endswith("#next-title")
+    case.refresh_from_db()
+    assert case.appeal_decided_on == decided
+    page = client.get(response["Location"]).content.decode()
+    assert "Saved. The next level" in page and f"The plan decided the appeal on {long_date(decided)}" in page
+    assert f"{NEXT_LEVEL_LABEL}: <strong>within " not in page
+    calendar = client.get(paid_letter.status_path() + "deadlines.ics").content.decode()
+    assert NEXT_LEVEL_LABEL in calendar
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [(1, "in the future"), (-4000, "cannot be dated before the denial")],
+)
+def test_a_decision_date_in_the_future_or_before_the_denial_is_refused_with_a_message(client, paid_letter, days, message):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    response = client.post(paid_letter.status_path() + "decision/", {"decided_on": day.isoformat()})
+    assert response.status_code == 400 and message in response.content.decode()
+    paid_letter.case.refresh_from_db()
+    assert paid_letter.case.appeal_decided_on is None
+    bad = client.post(paid_letter.status_path() + "decision/", {"decided_on": "not a date"})
+    assert bad.status_code == 400 and "Enter a valid date" in bad.content.decode()
+
+
+def test_no_decision_can_be_recorded_without_a_ready_letter(client, demo_catalog):
+    assert client.post("/letters/not-a-token/decision/", {"decided_on": "2026-01-01"}).status_code == 404
+
+
+def test_the_retention_purge_deletes_the_recorded_decision_date(paid_letter):
+    case = paid_letter.case
+    case.record_appeal_decision(case.typed_answers.plan.notice_date)
+    case.purge(timezone.now())
+    case.refresh_from_db()
+    assert case.appeal_decided_on is None

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
-from appeals.catalog.deadlines import PERSON_STEPS, Deadline, long_date
+from appeals.catalog.deadlines import FILE_NEXT_LEVEL, PERSON_STEPS, Deadline, long_date
 from appeals.intake.steps import case_deadlines
 from appeals.letters.models import Letter, LetterTemplate
 
@@ -93,4 +93,7 @@ def next_steps(order) -> dict:
         "deadlines": deadlines,
         "deadlines_for": deadlines_for,
         "has_calendar_dates": any(d.target and not d.assumed_start for d in deadlines),
+        # The next level counts from the plan's decision: the page asks for its date.
+        "asks_decision_date": any(d.step == FILE_NEXT_LEVEL and d.status != "automatic" for d in deadlines),
+        "appeal_decided_on": case.appeal_decided_on,
     }

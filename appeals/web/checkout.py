@@ -23,7 +23,7 @@ from django_ratelimit.decorators import ratelimit
 
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import checkout_rate
-from appeals.delivery.forms import ShareLinkForm
+from appeals.delivery.forms import AppealDecisionForm, ShareLinkForm
 from appeals.delivery.models import LetterAccess
 from appeals.delivery.ready import next_steps
 from appeals.delivery.retention import purge_on
@@ -126,6 +126,7 @@ def status_page(
     refresh_seconds: int | None = None,
     returned: bool = False,
     share_form: ShareLinkForm | None = None,
+    decision_form: AppealDecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     case = order.case
@@ -150,6 +151,7 @@ def status_page(
             "shares": list(letter.shares.active()) if ready else [],
             "purge_on": purge_on(case) if ready else None,
             "share_form": share_form or ShareLinkForm(),
+            "decision_form": decision_form or (AppealDecisionForm.for_case(case) if ready else None),
             "noindex": True,
             "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter",
         },
