@@ -298,10 +298,11 @@ def _filing_dates(
     aim = business_day_on_or_before(min(plain, legal))
     notes = []
     if safe_start != start:
+        moved = f" ({long_date(plain)}, {closed_reason(plain)})" if plain != aim else ""
         notes.append(
             f"The last day assumes the notice reached you {(start - safe_start).days} days after its date, which the "
-            f"plan can dispute; to be safe, make sure the appeal arrives by {weekday_date(aim)}, "
-            f"{_amount_words(amount, rule.unit)} from the date on the notice."
+            f"plan can dispute. To be safe, count {_amount_words(amount, rule.unit)} from the date on the "
+            f"notice{moved}: make sure the appeal arrives by {weekday_date(aim)}."
         )
     elif rolls and legal != plain:
         notes.append(
