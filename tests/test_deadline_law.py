@@ -220,7 +220,9 @@ def test_g4_business_days_come_from_the_holidays_package():
     assert not is_business_day(D(2027, 7, 5)) and not is_business_day(D(2027, 7, 3))
     assert is_business_day(D(2027, 7, 6))
     assert business_day_on_or_before(D(2027, 7, 5)) == D(2027, 7, 2)
-    assert business_day_on_or_after(D(2027, 7, 3)) == D(2027, 7, 6)
+    # Extending a last day, only the holidays of 5 U.S.C. 6103(a) count, not the observed days off.
+    assert business_day_on_or_after(D(2027, 7, 3)) == D(2027, 7, 5)
+    assert business_day_on_or_after(D(2027, 1, 18)) == D(2027, 1, 19)  # Martin Luther King Jr. Day
 
 
 def test_g4_the_plans_own_deadline_is_not_given_a_filing_warning():
@@ -263,6 +265,11 @@ def test_a4_the_legal_date_is_computed_and_the_earlier_safe_date_shown():
     # A federal holiday too: May 31, 2027 is Memorial Day.
     holiday = next_level(D(2027, 1, 31))
     assert holiday.due == D(2027, 6, 1) and holiday.aim_by == D(2027, 5, 28)
+    # An observed day off (Monday July 5, 2027, for Independence Day on a Sunday) is not a holiday
+    # of 5 U.S.C. 6103(a): the last day is not extended past it, and it is flagged.
+    observed = next_level(D(2027, 3, 5))
+    assert observed.due == D(2027, 7, 5) and observed.aim_by == D(2027, 7, 2)
+    assert "Independence Day (observed)" in observed.notes[0] and "may not extend" in observed.notes[0]
     # A rule without the extension keeps the clamped date and only warns.
     plain = next_level(D(2026, 10, 31), rolls_forward=False)
     assert plain.due == D(2027, 2, 28) and plain.aim_by == D(2027, 2, 26) and "does not move" in plain.notes[0]

@@ -144,28 +144,31 @@ class CaseDates:
 
 
 @functools.cache
-def _federal_holidays(year: int) -> holidays.HolidayBase:
-    # The United States with no state given: the federal (5 U.S.C. 6103) holidays, with the
-    # observed Friday or Monday when one falls on a weekend.
-    return holidays.country_holidays("US", years=year)
+def _federal_holidays(year: int, observed: bool) -> holidays.HolidayBase:
+    # The United States with no state given: the legal public holidays of 5 U.S.C. 6103(a);
+    # with ``observed``, also the Friday or Monday off when one falls on a weekend (6103(b)).
+    return holidays.country_holidays("US", years=year, observed=observed)
 
 
-def holiday_name(day: datetime.date) -> str:
-    return _federal_holidays(day.year).get(day) or ""
+def holiday_name(day: datetime.date, *, observed: bool = True) -> str:
+    return _federal_holidays(day.year, observed).get(day) or ""
 
 
-def is_business_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and not holiday_name(day)
+def is_business_day(day: datetime.date, *, observed: bool = True) -> bool:
+    return day.weekday() < 5 and not holiday_name(day, observed=observed)
 
 
 def business_day_on_or_before(day: datetime.date) -> datetime.date:
+    """Moving a date earlier, the observed days off count too: offices are closed then."""
     while not is_business_day(day):
         day -= datetime.timedelta(days=1)
     return day
 
 
 def business_day_on_or_after(day: datetime.date) -> datetime.date:
-    while not is_business_day(day):
+    """Moving a last day later (only where the rule says so), only the holidays themselves
+    count: 6103(b)'s observed days serve pay and leave, and a rule may not extend past them."""
+    while not is_business_day(day, observed=False):
         day += datetime.timedelta(days=1)
     return day
 
@@ -309,7 +312,13 @@ def _filing_dates(
             f"The rule extends the last day to {weekday_date(legal)} (a month with no matching day, or a weekend or "
             f"federal holiday, moves it on); to be safe, make sure it arrives by {weekday_date(aim)}."
         )
-    elif not rolls and closed_reason(legal):
+    elif rolls and closed_reason(legal):
+        # Only an observed day off is left here: the rule's extension may not reach it.
+        notes.append(
+            f"{long_date(legal)} is {closed_reason(legal)}, which may not extend the deadline; make sure it arrives "
+            f"by {weekday_date(aim)}."
+        )
+    elif closed_reason(legal):
         notes.append(
             f"{long_date(legal)} is {closed_reason(legal)}; the rule does not move the deadline, so make sure it "
             f"arrives by {weekday_date(aim)}."
