@@ -20,11 +20,13 @@ from appeals.letters.samples import SAMPLE_CRITERIA, sample_answers
 NEXT_LEVEL_LABEL = "Ask for the next level of review"
 
 
-def letter_and_packet(plan_slug: str, voice: str, dates: CaseDates) -> tuple[str, str, dict]:
+def letter_and_packet(plan_slug: str, voice: str, dates: CaseDates, *, unsure: bool = False) -> tuple[str, str, dict]:
+    """The letter and packet for the plan type's deadlines; ``unsure``: the person chose "Not sure"
+    (and the deadlines are this plan type's, as the earliest the payer's plan types give)."""
     plan_type = PlanType.objects.get(slug=plan_slug)
     denial_type = DenialType.objects.get(slug="step-therapy")
     context = build_letter_context(
-        answers=sample_answers(plan_type, dates.today),
+        answers=sample_answers(None if unsure else plan_type, dates.today),
         drug=Drug(name="Sampledrug", generic_name="sampledrug-xxxx", hcpcs_code="J0000"),
         payer=Payer(name="Sample Health Plan", appeals_fax="(800) 555-0100"),
         denial_type=denial_type,
@@ -125,3 +127,13 @@ def test_the_retention_purge_deletes_the_recorded_decision_date(paid_letter):
     case.purge(timezone.now())
     case.refresh_from_db()
     assert case.appeal_decided_on is None
+
+
+def test_g3_with_the_plan_type_unknown_the_letter_states_no_other_programs_time_limit(demo_catalog):
+    today = timezone.localdate()
+    dates = CaseDates(notice_date=today - datetime.timedelta(days=12), today=today)
+    letter, packet, context = letter_and_packet("medicare-advantage", "patient", dates, unsure=True)
+    assert context["plan_deadlines"] == [] and context["deadlines"] == []
+    assert "The plan must decide" not in letter and "422.590" not in letter
+    # The person's own pages keep the earliest dates, saying whose rules they are.
+    assert "The plan type was not known" in packet and "so that it is received by" in packet

@@ -107,5 +107,5 @@ def build_letter_context(
         "other_reasons": answers.criteria.other_reasons,
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
-        **deadline_context(deadlines),
+        **deadline_context(deadlines, plan_type_known=plan_type is not None),
     }

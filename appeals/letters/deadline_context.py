@@ -26,9 +26,12 @@ def _row(deadline: Deadline) -> dict:
     }
 
 
-def deadline_context(deadlines: list[Deadline]) -> dict:
+def deadline_context(deadlines: list[Deadline], *, plan_type_known: bool) -> dict:
+    """``plan_type_known``: False when the person chose "Not sure"; the deadlines are then
+    another plan type's (the one whose window closes first), safe for the person to plan by
+    but not a rule to state to the plan, so the letter states none."""
     rows = [_row(deadline) for deadline in deadlines]
-    plan_rows = [row for row in rows if row["step"] in PLAN_DECISION_STEPS]
+    plan_rows = [row for row in rows if row["step"] in PLAN_DECISION_STEPS] if plan_type_known else []
     return {
         "plan_deadlines": plan_rows,
         # Letter bodies saved before the split name the plan's deadlines "deadlines"; they too
