@@ -208,9 +208,6 @@ def weekday_date(day: datetime.date) -> str:
     return f"{day:%A}, {long_date(day)}"
 
 
-_long = long_date
-
-
 # --- The rules in words ---------------------------------------------------------
 
 
@@ -332,32 +329,32 @@ def _start_of(rule: Rule, dates: CaseDates) -> tuple[datetime.date | None, str, 
     kind = rule.counted_from
     if kind == "notice_date":
         day = dates.notice_date
-        return day, f"the date on the denial notice ({_long(day)})", False, day
+        return day, f"the date on the denial notice ({long_date(day)})", False, day
     if kind == "notice_receipt":
         if dates.notice_received_on:
             day = dates.notice_received_on
-            return day, f"the day you received the notice ({_long(day)})", False, day
+            return day, f"the day you received the notice ({long_date(day)})", False, day
         presumed = rule.receipt_presumption_days or 0
         day = dates.notice_date + datetime.timedelta(days=presumed)
         if presumed:
-            words = f"receipt of the notice, presumed {presumed} days after its date ({_long(day)})"
+            words = f"receipt of the notice, presumed {presumed} days after its date ({long_date(day)})"
             return day, words, False, dates.notice_date
-        return day, f"receipt of the notice, counted from its date to be safe ({_long(day)})", False, day
+        return day, f"receipt of the notice, counted from its date to be safe ({long_date(day)})", False, day
     if kind == "appeal_received" and rule.step in NEXT_DECISION_STEPS:
         # The reviewer's receipt of a request that can only be sent after the plan decides.
         return None, "the reviewer's receipt of your request", True, None
     if kind == "appeal_received":
         if dates.appeal_filed_on:
             day = dates.appeal_filed_on
-            return day, f"the plan's receipt of the appeal ({_long(day)})", False, day
+            return day, f"the plan's receipt of the appeal ({long_date(day)})", False, day
         return dates.today, "the plan's receipt of the appeal, if it arrives today", True, dates.today
     if kind == "appeal_decision":
         if dates.appeal_decided_on:
             day = dates.appeal_decided_on
             if getattr(rule, "rolls_forward", False):
-                words = f"the date on the plan's decision ({_long(day)}); the rule counts from the day you receive it"
+                words = f"the date on the plan's decision ({long_date(day)}); the rule counts from the day you receive it"
                 return day, words, False, day
-            return day, f"the date on the plan's decision ({_long(day)})", False, day
+            return day, f"the date on the plan's decision ({long_date(day)})", False, day
         # Not a date until the plan decides: if it decides early, the real deadline is earlier
         # than any date counted from the plan's own deadline.
         return None, "the plan's decision on the appeal, once it comes", True, None
