@@ -36,12 +36,12 @@ def test_employer_plan_standard_appeal():
     assert "counted from its date to be safe" in filing.counted_from
     decision = result["decision_standard"]
     assert decision.due == D(2026, 4, 9) and decision.assumed_start and decision.status == "plan"
-    # The next level counts from the plan's decision, estimated at its deadline.
-    assert result["file_next_level"].due == D(2026, 8, 9)
-    assert result["file_next_level"].assumed_start
+    # The next level counts from the plan's decision, which is not known yet: no date, only the window.
+    assert result["file_next_level"].due is None and result["file_next_level"].status == "after_decision"
+    assert result["file_next_level"].when == "within 4 months of the date on the plan's decision on the appeal"
     # The next level decides after it receives a request, which follows the plan's decision.
-    assert result["next_level_decision_standard"].due == D(2026, 5, 24)  # April 9 + 45 days
-    assert "plan decides" in result["next_level_decision_standard"].counted_from
+    assert result["next_level_decision_standard"].due is None
+    assert result["next_level_decision_standard"].when == "within 45 days of the reviewer receiving the request"
 
 
 def test_expedited_appeal_uses_the_hour_based_steps():
@@ -49,7 +49,8 @@ def test_expedited_appeal_uses_the_hour_based_steps():
     result = by_step(compute_deadlines(rules_for("aca-individual"), dates))
     assert "decision_standard" not in result
     assert result["decision_expedited"].due == D(2026, 3, 7)  # 72 hours from today
-    assert result["next_level_decision_expedited"].due is not None
+    assert result["next_level_decision_expedited"].due is None
+    assert result["next_level_decision_expedited"].window == "within 72 hours of the reviewer receiving the request"
     assert "expedited review" not in result["file_appeal"].advice
 
 
@@ -115,7 +116,8 @@ def test_known_filing_and_decision_dates_replace_estimates():
         (D(2027, 10, 31), 4, "months", D(2028, 2, 29)),
         (D(2026, 12, 30), 3, "days", D(2027, 1, 2)),
         (D(2026, 3, 1), 72, "hours", D(2026, 3, 4)),
-        (D(2026, 3, 1), 25, "hours", D(2026, 3, 3)),  # rounded up, never later than the real deadline
+        # The calendar day a clock started on March 1 ends on at the latest (started at 23:30, it ends March 3).
+        (D(2026, 3, 1), 25, "hours", D(2026, 3, 3)),
     ],
 )
 def test_add_period(start, amount, unit, expected):
@@ -145,17 +147,18 @@ def test_every_dated_deadline_falls_after_its_start(plan, notice, offset, expedi
             assert deadline.advice
 
 
-# Notice dated 2028-02-29 (a leap day), appeal not yet filed, today 2028-03-01.
+# Notice dated 2028-02-29 (a leap day), appeal not yet filed, today 2028-03-01.  The next level
+# counts from the plan's decision, which has not come: it has a window, never a date.
 @pytest.mark.parametrize(
     ("plan", "filing_due", "decision_due", "next_step_due"),
     [
-        ("employer-self-funded", D(2028, 8, 27), D(2028, 3, 31), D(2028, 7, 31)),  # 180 d; 30 d; 4 months
-        ("employer-fully-insured", D(2028, 8, 27), D(2028, 3, 31), D(2028, 7, 31)),
-        ("aca-individual", D(2028, 8, 27), D(2028, 3, 31), D(2028, 7, 31)),
-        ("medicare-part-d", D(2028, 5, 4), D(2028, 3, 8), D(2028, 5, 12)),  # 65 d from the notice; 7 d; 65 d
+        ("employer-self-funded", D(2028, 8, 27), D(2028, 3, 31), None),  # 180 d; 30 d; 4 months of the decision
+        ("employer-fully-insured", D(2028, 8, 27), D(2028, 3, 31), None),
+        ("aca-individual", D(2028, 8, 27), D(2028, 3, 31), None),
+        ("medicare-part-d", D(2028, 5, 4), D(2028, 3, 8), None),  # 65 d from the notice; 7 d; 65 d of the decision
         ("medicare-advantage", D(2028, 4, 29), D(2028, 3, 8), None),  # 60 d; 7 d; automatic
-        ("medicaid-managed-care", D(2028, 4, 29), D(2028, 3, 31), D(2028, 6, 29)),  # 60 d; 30 d; 90 d
-        ("fehb", D(2028, 8, 29), D(2028, 3, 31), D(2028, 6, 29)),  # 6 months; 30 d; 90 d
+        ("medicaid-managed-care", D(2028, 4, 29), D(2028, 3, 31), None),  # 60 d; 30 d; the hearing window
+        ("fehb", D(2028, 8, 29), D(2028, 3, 31), None),  # 6 months; 30 d; 90 d of the decision
     ],
 )
 def test_each_plan_types_standard_deadlines(plan, filing_due, decision_due, next_step_due):
@@ -164,6 +167,7 @@ def test_each_plan_types_standard_deadlines(plan, filing_due, decision_due, next
     assert result["file_appeal"].due == filing_due
     assert result["decision_standard"].due == decision_due
     assert result["file_next_level"].due == next_step_due
+    assert result["file_next_level"].when.startswith("within ") or result["file_next_level"].status == "automatic"
     assert all(deadline.citation for deadline in result.values())
 
 

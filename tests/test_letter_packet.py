@@ -152,7 +152,8 @@ def assert_letter_content(text: str, context: dict, citation: str, voice: str) -
     assert PATIENT_NAME in text
     for row in context["criteria"]:
         assert flat(row["requirement"]) in text, row["requirement"]
-    assert citation in text
+    # The filing deadline's rule, on the "before sending" page (a PDF line may break inside a citation).
+    assert citation.replace(" ", "") in text.replace(" ", "")
     if context["plan"]["type"]:
         for right in context["plan"]["rights"]:
             assert flat(right["text"]) in text
@@ -246,7 +247,7 @@ def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, c
     assert PATIENT["patient_name"] in text and PATIENT["member_id"] in text and "04/17/1981" in text
     assert "CLM-2231" in text and "HCPCS J0491" in text and "M32.14" in text
     assert flat(plan_type.governing_law) in text
-    assert plan_type.deadline_rules.get(step="file_appeal").citation in text
+    assert plan_type.deadline_rules.get(step="file_appeal").citation.replace(" ", "") in text.replace(" ", "")
     for criterion in Criterion.objects.for_combo(case.drug, case.payer, case.denial_type).in_force_on(timezone.localdate()):
         assert flat(criterion.requirement) in text
     for right in plan_type.rights():

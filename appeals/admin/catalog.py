@@ -40,6 +40,7 @@ class AppealDeadlineRuleInline(admin.TabularInline):
         "counted_from",
         "receipt_presumption_days",
         "automatic",
+        "rolls_forward",
         "citation",
         "verification",
         "explanation",

@@ -180,6 +180,13 @@ class AppealDeadlineRule(models.Model):
         default=False,
         help_text="The plan forwards the case itself; the person files nothing (e.g. Medicare Advantage to the IRE).",
     )
+    rolls_forward = models.BooleanField(
+        default=False,
+        help_text="Only for a rule whose own text extends the last day, as 45 CFR 147.136(d)(2)(i) and 29 CFR "
+        "2590.715-2719(d)(2)(i) do: a last day on a Saturday, Sunday or federal holiday moves to the next business "
+        "day, and a count in months with no matching day ends on the first day of the following month. Leave it off "
+        "otherwise: most appeal deadlines never move, and the person is told to file by the business day before.",
+    )
     citation = models.CharField(max_length=255)
     verification = models.CharField(max_length=1, choices=Verification.choices, default=Verification.VERIFIED)
     explanation = models.TextField(blank=True, help_text="Plain-language note shown with the date.")

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
-from appeals.catalog.deadlines import PERSON_STEPS, Deadline
+from appeals.catalog.deadlines import PERSON_STEPS, Deadline, long_date
 from appeals.letters.models import Letter
 
 logger = logging.getLogger(__name__)
@@ -42,22 +42,30 @@ def send_ready_email(letter_id: int) -> bool:
 
 
 def deadlines_calendar(deadlines: list[Deadline], *, uid_prefix: str) -> bytes:
-    """The dated deadlines as all-day events, each with reminders a week and a day before
-    for the steps the person must act on."""
+    """The deadlines that have a real date as all-day events, each with reminders a week
+    and a day before for the steps the person must act on.  A date counted from an assumed
+    start ("if the plan receives it today") or a step whose start is not yet known is left
+    out: a calendar shows no explanation, so it holds no estimate.  A filing step is put
+    on the date to aim for (the business day before a weekend, the date without a receipt
+    presumption) and names the rule's last day."""
     calendar = Calendar()
     calendar.add("prodid", "-//DenialHelp//Appeal deadlines//EN")
     calendar.add("version", "2.0")
     stamp = timezone.now()
-    for index, deadline in enumerate(d for d in deadlines if d.due):
+    for index, deadline in enumerate(d for d in deadlines if d.target and not d.assumed_start):
+        day = deadline.target
         event = Event()
         event.add("uid", f"{uid_prefix}-{index}@denialhelp")
         event.add("dtstamp", stamp)
         event.add("summary", f"Appeal: {deadline.label}")
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + datetime.timedelta(days=1))
-        event.add(
-            "description", f"{deadline.label} by this date ({deadline.citation}). Open your DenialHelp link for the letter."
-        )
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
+        if deadline.is_filing:
+            last_day = f"; the rule's last day is {long_date(deadline.due)}" if deadline.aim_by else ""
+            description = f"{deadline.label}: it must be received by this date ({deadline.citation}{last_day})."
+        else:
+            description = f"{deadline.label} by this date ({deadline.citation})."
+        event.add("description", f"{description} Open your DenialHelp link for the letter.")
         if deadline.step in PERSON_STEPS:
             for days in (7, 1):
                 alarm = Alarm()

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from appeals.catalog.deadlines import Deadline
+from appeals.catalog.deadlines import FILE_NEXT_LEVEL, Deadline
+from appeals.delivery.forms import AppealDecisionForm
 from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.delivery.ready import deadlines_calendar
 from appeals.delivery.retention import purge_on
@@ -51,10 +52,11 @@ def refresh_seconds(order: Order, *, returned: bool) -> int | None:
 
 
 def patient_deadlines(case: Case) -> tuple[list[Deadline], str]:
-    """The dated deadlines shown to the person (status and shared pages, calendar
-    file), and the plan type they are for."""
-    deadlines, deadlines_for = case_deadlines(case, timezone.localdate())
-    return [deadline for deadline in deadlines if deadline.due], deadlines_for
+    """The deadlines shown to the person (status and shared pages, calendar file),
+    and the plan type they are for.  Every step, the undated ones too: those show
+    their window in words ("within 4 months of receiving the plan's decision")
+    until the plan's decision is known; the calendar keeps only real dates."""
+    return case_deadlines(case, timezone.localdate())
 
 
 def deadlines_file(order: Order) -> bytes:
@@ -76,6 +78,10 @@ def next_steps(order: Order) -> dict:
         "enclosures": case.denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         "deadlines": deadlines,
         "deadlines_for": deadlines_for,
+        "has_calendar_dates": any(d.target and not d.assumed_start for d in deadlines),
+        # The next level counts from the plan's decision: the page asks for its date.
+        "asks_decision_date": any(d.step == FILE_NEXT_LEVEL and d.status != "automatic" for d in deadlines),
+        "appeal_decided_on": case.appeal_decided_on,
     }
 
 
@@ -100,6 +106,7 @@ def status_context(order: Order, *, record_visit: bool) -> dict:
         "next": next_steps(order) if letter else None,
         "shares": list(letter.shares.active()) if letter else [],
         "purge_on": purge_on(case) if letter else None,
+        "decision_form": AppealDecisionForm.for_case(case) if letter else None,
         "title": page_title(case),
     }
 

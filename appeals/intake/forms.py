@@ -121,8 +121,9 @@ class PlanForm(forms.Form):
         required=False,
         label="Day you received the notice (if you know it)",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Some plans count from receipt. Leave empty if unsure: we then count from the printed date, which "
-        "is never later than the real deadline.",
+        help_text="Some plans count from receipt. Leave empty if unsure: we then count from the printed date, or, "
+        "where the rule presumes a receipt date (Medicare Part D: 5 days after the printed date), show that legal "
+        "date together with an earlier date to aim for.",
     )
     expedited = forms.BooleanField(
         required=False,

@@ -52,6 +52,12 @@ class Case(models.Model):
     purged_at = models.DateTimeField(
         null=True, blank=True, help_text="When its patient data was deleted (appeals.delivery.retention)."
     )
+    appeal_decided_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date printed on the plan's decision on the appeal, as the person recorded it on the status "
+        "page; the next level's deadline counts from it (until then it is shown only in words).",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -96,9 +102,15 @@ class Case(models.Model):
         """Retention: the answers are deleted and the link stops working.  The
         caller holds the row lock (``appeals.delivery.retention.purge_case``)."""
         self.answers_encrypted = "{}"
+        self.appeal_decided_on = None
         self.purged_at = now
         self.expires_at = now
-        self.save(update_fields=["answers_encrypted", "purged_at", "expires_at", "updated_at"])
+        self.save(update_fields=["answers_encrypted", "appeal_decided_on", "purged_at", "expires_at", "updated_at"])
+
+    def record_appeal_decision(self, decided_on: datetime.date | None) -> None:
+        """The date on the plan's decision on the appeal (None clears it)."""
+        self.appeal_decided_on = decided_on
+        self.save(update_fields=["appeal_decided_on", "updated_at"])
 
     @property
     def typed_answers(self) -> CaseAnswers:

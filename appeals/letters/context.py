@@ -16,6 +16,7 @@ from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDru
 from appeals.intake.models import Case
 from appeals.intake.steps import current_criteria
 from appeals.letters.criteria_source import criteria_source, criterion_source
+from appeals.letters.deadline_context import deadline_context
 from appeals.letters.state_law import with_state_law
 
 
@@ -113,6 +114,6 @@ def build_letter_context(
         "other_reasons": answers.criteria.other_reasons,
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
-        "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
+        **deadline_context(deadlines, plan_type_known=plan_type is not None),
     }
     return with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from appeals.catalog.deadlines import DECISION_EXPEDITED, FILE_APPEAL, STEP_LABELS
 from appeals.intake.models import Case
 from appeals.letters.case_letter import letter_for_case, letter_title
 from appeals.letters.engine import render_letter_body
@@ -35,8 +34,6 @@ def packet_from_context(context: dict, body: str, *, voice: str) -> Packet:
             "letter_html": mark_safe(letter),
             "voice": voice,
             "title": title,
-            "filing_label": STEP_LABELS[FILE_APPEAL],
-            "expedited_label": STEP_LABELS[DECISION_EXPEDITED],
         },
     )
     return Packet(html=html, title=title)

@@ -27,7 +27,13 @@ DESCRIPTIONS = {
     "prescriber": "the prescriber step",
     "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "
     "the packet's checklist prints them",
-    "deadlines": "list of dated deadlines; each: label, due, citation, status",
+    "plan_deadlines": "the plan's own time limit for deciding this appeal (the only deadline a letter to the plan "
+    "states); a list; each: step, label, due (a date), when (the rule in words, with the date), window, notes, "
+    "citation, status",
+    "deadlines": "the older name of plan_deadlines (the same list)",
+    "patient_deadlines": "every deadline of the case, the person's own included, for the pages the person keeps "
+    "(not for the letter to the plan); each as in plan_deadlines, plus aim_by (an earlier date to aim for, or "
+    "empty) and is_filing; due is empty while the step's start is not known",
     "state_law": "the state step-therapy statute that applies, empty when none does: state_name, policy_state_given, citation, grounds "
     "(each: subsection, wording, criteria, treatments), standard_clock, urgent_clock, clock_counted_from, "
     "clock_subsection, deemed_approved, deemed_approved_subsection, exception_form",

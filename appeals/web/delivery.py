@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from appeals.delivery.downloads import FILES, recorded_download
-from appeals.delivery.forms import ShareLinkForm
+from appeals.delivery.forms import AppealDecisionForm, ShareLinkForm
 from appeals.delivery.models import LetterAccess, LetterShare, ShareLimitReached
 from appeals.delivery.status import (
     deadlines_file,
@@ -53,9 +53,13 @@ def status_page(
     refresh: int | None = None,
     returned: bool = False,
     share_form: ShareLinkForm | None = None,
+    decision_form: AppealDecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = status_context(order, record_visit=share_form is None)
+    # A form shown again with its errors is not a new visit.
+    context = status_context(order, record_visit=share_form is None and decision_form is None)
+    if decision_form is not None:
+        context["decision_form"] = decision_form
     context.update(
         token=token,
         refresh_seconds=refresh,
@@ -97,6 +101,20 @@ def letter_calendar(request: HttpRequest, token: str) -> HttpResponse:
     order, letter = ready_letter_or_404(token)
     LetterAccess.record(letter, LetterAccess.Who.OWNER, LetterAccess.What.ICS)
     return calendar_response(order)
+
+
+@never_cache
+@require_POST
+def letter_decision_record(request: HttpRequest, token: str) -> HttpResponse:
+    """The date on the plan's decision on the appeal: from then on the next level's
+    deadline is a date (counted from it) instead of a window in words."""
+    order, _ = ready_letter_or_404(token)
+    form = AppealDecisionForm.for_case(order.case, request.POST)
+    if form.is_valid():
+        order.case.record_appeal_decision(form.cleaned_data["decided_on"])
+        messages.success(request, "Saved. The next level's deadline is now counted from the plan's decision.")
+        return redirect(f"{order.status_path()}#next-title")
+    return status_page(request, order, token, decision_form=form, status=400)
 
 
 # --- Share links for the prescriber's office --------------------------------
