@@ -14,6 +14,7 @@ from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
 from appeals.intake.models import Case
 from appeals.intake.steps import current_criteria
+from appeals.letters.arguments import drug_names, program_arguments
 
 
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
@@ -107,4 +108,11 @@ def build_letter_context(
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
+        "arguments": program_arguments(
+            answers=answers,
+            plan_type_slug=plan.plan_type,
+            denial_type_slug=denial_type.slug,
+            drug_names=drug_names(product or drug),
+            drug_name=(product or drug).name,
+        ),
     }

@@ -24,6 +24,10 @@ DESCRIPTIONS = {
     "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "
     "the packet's checklist prints them",
     "deadlines": "list of dated deadlines; each: label, due, citation, status",
+    "arguments": "the plan type's arguments for this denial, asserted only where the answers support them: "
+    "prescriber and patient (each voice: statement — the Part D supporting statement or empty: title, request, "
+    "request_citation, certification, citation, items (name, reason); points — each text, citation; urgency — text, "
+    "citation or empty), enclosures (lines), guidance and warnings (for the person, not the letter)",
 }
 
 
