@@ -123,7 +123,9 @@ def test_part_d_step_therapy_letter_lists_each_prior_treatment_with_dates_and_ou
 def test_ma_step_therapy_not_new_start_is_asserted_only_when_the_answers_show_the_drug_in_the_past_year(
     demo_catalog, verified_ma
 ):
-    recent = {"items": [{"drug": "Anifrolumab", "started_on": days_ago(400), "stopped_on": days_ago(30), "outcome": "intolerance"}]}
+    recent = {
+        "items": [{"drug": "Anifrolumab", "started_on": days_ago(400), "stopped_on": days_ago(30), "outcome": "intolerance"}]
+    }
     not_approved = {"previously_approved": "no"}
     shown = letter_text(
         walked_case(drug="anifrolumab", denial="step-therapy", plan_type="medicare-advantage", treatments=recent,
@@ -131,8 +133,12 @@ def test_ma_step_therapy_not_new_start_is_asserted_only_when_the_answers_show_th
     )  # fmt: skip
     assert "My patient is not a new start" in shown and "42 CFR 422.136" in shown
 
-    long_ago = {"items": [{"drug": "Anifrolumab", "started_on": days_ago(900), "stopped_on": days_ago(400), "outcome": "intolerance"}]}
-    other_drug = {"items": [{"drug": "Belimumab", "started_on": days_ago(200), "stopped_on": "", "outcome": "inadequate_response"}]}
+    long_ago = {
+        "items": [{"drug": "Anifrolumab", "started_on": days_ago(900), "stopped_on": days_ago(400), "outcome": "intolerance"}]
+    }
+    other_drug = {
+        "items": [{"drug": "Belimumab", "started_on": days_ago(200), "stopped_on": "", "outcome": "inadequate_response"}]
+    }
     for treatments in (long_ago, other_drug, {"items": []}):
         text = letter_text(
             walked_case(drug="anifrolumab", denial="step-therapy", plan_type="medicare-advantage", treatments=treatments,
@@ -276,3 +282,37 @@ def test_nothing_is_asserted_when_the_plan_type_is_not_known(demo_catalog):
         "guidance": [],
         "warnings": [],
     }
+
+
+def test_the_review_page_warns_what_the_statement_needs_without_blocking(client, demo_catalog):
+    case, case_url = opened_case(drug="upadacitinib", payer="humana", denial="non-formulary")
+    answer_every_step(case)
+    Case.objects.get(pk=case.pk).save_step("alternatives", {"items": []})
+    page = html.unescape(client.get(case_url + "review/").content.decode())
+    assert "Before you go on" in page and "No formulary alternatives are listed" in page
+    assert "Continue to payment" in page
+
+    commercial, commercial_url = opened_case(drug="upadacitinib", payer="cigna", denial="non-formulary")
+    answer_every_step(commercial)
+    assert "Before you go on" not in client.get(commercial_url + "review/").content.decode()
+
+
+def test_the_status_page_next_steps_carry_the_guidance_and_the_packet_the_enclosure(demo_catalog):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from appeals.delivery.ready import next_steps
+    from appeals.letters.packet import case_packet
+
+    running = {"previously_approved": "yes", "approved_until": days_ago(-45)}
+    case = walked_case(payer="molina", plan_type="medicaid-managed-care", authorization=running)
+    steps = next_steps(SimpleNamespace(case=case, template=None))
+    page = html.unescape(render_to_string("appeals/letters/next_steps.html", {"next": steps, "calendar_url": "#"}))
+    assert "Good to know for this plan" in page and "within 10 days" in page and "42 CFR 438.420" in page
+
+    fehb = walked_case(drug="pembrolizumab", payer="fep-blue", denial="medical-necessity", plan_type="fehb")
+    assert any("890.105(a)(2)" in item for item in next_steps(SimpleNamespace(case=fehb, template=None))["enclosures"])
+    packet = html.unescape(case_packet(fehb, None, today=today()).html)
+    enclosures = packet[packet.index("Enclosures") :]
+    assert "specific written consent for the prescriber to pursue this disputed claim (5 CFR 890.105(a)(2))" in enclosures

@@ -15,6 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from appeals.catalog.deadlines import PERSON_STEPS, Deadline
 from appeals.intake.steps import case_deadlines
+from appeals.letters.arguments import case_arguments
 from appeals.letters.models import Letter, LetterTemplate
 
 logger = logging.getLogger(__name__)
@@ -76,10 +77,15 @@ def next_steps(order) -> dict:
     plan_type = case.plan_type()
     deadlines, deadlines_for = case_deadlines(case, timezone.localdate())
     voice = order.template.voice if order.template else LetterTemplate.Voice.PRESCRIBER
+    arguments = case_arguments(case)
     return {
         "patient_signs": voice == LetterTemplate.Voice.PATIENT,
         "payer": case.payer,
-        "enclosures": case.denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
+        "enclosures": case.denial_type.enclosure_list()
+        + (plan_type.enclosure_list() if plan_type else [])
+        + arguments["enclosures"],
+        # What the plan type's rules mean for the person from here on (not arguments to the plan).
+        "guidance": arguments["guidance"],
         "deadlines": [d for d in deadlines if d.due],
         "deadlines_for": deadlines_for,
     }
