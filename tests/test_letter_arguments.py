@@ -316,3 +316,17 @@ def test_the_status_page_next_steps_carry_the_guidance_and_the_packet_the_enclos
     packet = html.unescape(case_packet(fehb, None, today=today()).html)
     enclosures = packet[packet.index("Enclosures") :]
     assert "specific written consent for the prescriber to pursue this disputed claim (5 CFR 890.105(a)(2))" in enclosures
+
+
+def test_an_expedited_case_lists_the_prescribers_urgency_statement_and_ma_guidance_names_the_notice(demo_catalog):
+    expedited = arguments.case_arguments(walked_case(drug="anifrolumab", denial="step-therapy", plan={"expedited": True}))
+    assert any(item.startswith("If the member files: the prescriber's statement") for item in expedited["enclosures"])
+    standard = arguments.case_arguments(walked_case(drug="anifrolumab", denial="step-therapy", plan={"expedited": False}))
+    assert standard["enclosures"] == []
+    erisa = arguments.case_arguments(walked_case(drug="anifrolumab", payer="cigna", denial="step-therapy",
+                                                 plan_type="employer-self-funded", plan={"expedited": True}))  # fmt: skip
+    assert erisa["enclosures"] == []  # no verified rule binds the plan to the physician's indication here
+
+    ma = arguments.case_arguments(walked_case(drug="anifrolumab", denial="step-therapy", plan_type="medicare-advantage",
+                                              plan={"expedited": False}))  # fmt: skip
+    assert [item["citation"] for item in ma["guidance"]] == ["42 CFR 422.578"]

@@ -160,6 +160,12 @@ PROVISIONS = {
     # https://webarchive.library.unt.edu/eot2008/20081003211425/http://edocket.access.gpo.gov/cfr_2005/
     # janqtr/5cfr890.105.htm).  The FEHBAR clause (48 CFR 1652.204-72) was not retrieved.
     "fehb_written_consent": Provision("5 CFR 890.105(a)(2)", "GPO 2005 copy of 5 CFR 890.105", verified=True),
+    # "A physician who is providing treatment to an enrollee may, upon providing notice to the enrollee,
+    # request a standard reconsideration of a pre-service request for reconsideration on the enrollee's
+    # behalf" (https://lexbuild.dev/ecfr/title-42/chapter-IV/part-422/section-422.578, currency 2026-04-05).
+    "ma_physician_notice": Provision(
+        "42 CFR 422.578", "https://lexbuild.dev/ecfr/title-42/chapter-IV/part-422/section-422.578", verified=True
+    ),
     # Not retrieved as primary text (only plan and vendor pages: "does not apply to members who have
     # already received treatment with the non-preferred drug within the past 365 days"), so not asserted.
     "ma_step_therapy_new_starts": Provision(
@@ -478,6 +484,21 @@ def program_arguments(
         )
 
     # Who may file.
+    if plan_type_slug in MA_PART_B_SLUGS and not answers.plan.expedited:
+        notice = PROVISIONS["ma_physician_notice"]
+        guidance.append(
+            {
+                "text": "When the treating physician files a standard (not expedited) reconsideration for the patient, "
+                "the physician must first give the patient notice of it; a letter the patient signs needs no such notice.",
+                "citation": notice.citation,
+            }
+        )
+    if answers.plan.expedited and _urgency(answers, plan_type_slug, voice="patient"):
+        # The plan is bound by the physician's own indication, not the member's account of it.
+        enclosures.append(
+            "If the member files: the prescriber's statement that the standard time frame could seriously jeopardize "
+            "the member's life, health or ability to regain maximum function"
+        )
     if plan_type_slug in FEHB_SLUGS and PROVISIONS["fehb_written_consent"].verified:
         enclosures.append(
             "If the prescriber files: the member's specific written consent for the prescriber to pursue this "
