@@ -20,6 +20,7 @@ from appeals.delivery.ready import deadlines_calendar
 from appeals.delivery.retention import purge_on
 from appeals.intake.models import Case
 from appeals.intake.steps import case_deadlines
+from appeals.letters.arguments import case_arguments
 from appeals.letters.case_letter import letter_for_case
 from appeals.letters.models import Letter, LetterTemplate
 from appeals.orders.models import Order
@@ -72,10 +73,15 @@ def next_steps(order: Order) -> dict:
     plan_type = case.plan_type()
     deadlines, deadlines_for = patient_deadlines(case)
     voice = order.template.voice if order.template else LetterTemplate.Voice.PRESCRIBER
+    arguments = case_arguments(case)
     return {
         "patient_signs": voice == LetterTemplate.Voice.PATIENT,
         "payer": case.payer,
-        "enclosures": case.denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
+        "enclosures": case.denial_type.enclosure_list()
+        + (plan_type.enclosure_list() if plan_type else [])
+        + arguments["enclosures"],
+        # What the plan type's rules mean for the person from here on (not arguments to the plan).
+        "guidance": arguments["guidance"],
         "deadlines": deadlines,
         "deadlines_for": deadlines_for,
         "has_calendar_dates": any(d.target and not d.assumed_start for d in deadlines),

@@ -15,6 +15,7 @@ from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
 from appeals.intake.models import Case
 from appeals.intake.steps import current_criteria
+from appeals.letters.arguments import drug_names, program_arguments
 from appeals.letters.criteria_source import criteria_source, criterion_source
 from appeals.letters.deadline_context import deadline_context
 from appeals.letters.state_law import with_state_law
@@ -115,5 +116,12 @@ def build_letter_context(
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         **deadline_context(deadlines, plan_type_known=plan_type is not None),
+        "arguments": program_arguments(
+            answers=answers,
+            plan_type_slug=plan.plan_type,
+            denial_type_slug=denial_type.slug,
+            drug_names=drug_names(product or drug),
+            drug_name=(product or drug).name,
+        ),
     }
     return with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)

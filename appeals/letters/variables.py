@@ -37,6 +37,10 @@ DESCRIPTIONS = {
     "state_law": "the state step-therapy statute that applies, empty when none does: state_name, policy_state_given, citation, grounds "
     "(each: subsection, wording, criteria, treatments), standard_clock, urgent_clock, clock_counted_from, "
     "clock_subsection, deemed_approved, deemed_approved_subsection, exception_form",
+    "arguments": "the plan type's arguments for this denial, asserted only where the answers support them: "
+    "prescriber and patient (each voice: statement — the Part D supporting statement or empty: title, request, "
+    "request_citation, certification, citation, items (name, reason); points — each text, citation; urgency — text, "
+    "citation or empty), enclosures (lines), guidance and warnings (for the person, not the letter)",
 }
 
 

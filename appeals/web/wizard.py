@@ -31,6 +31,7 @@ from appeals.intake.answers import LetterChoice
 from appeals.intake.forms import ResumeEmailForm, StartForm
 from appeals.intake.models import Case
 from appeals.intake.steps import applicable_steps, first_incomplete, reachable, step_by_slug
+from appeals.letters.arguments import case_arguments
 from appeals.letters.case_letter import letter_for_case
 from appeals.letters.engine import LetterTemplateError
 from appeals.web.case_pages import case_context, case_or_404, chosen_template, fitting_templates, unanswered_step_redirect
@@ -177,6 +178,8 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
         # A template that passed its checks on save but fails on this case: show the shipped letter instead.
         letter = letter_for_case(case, None, deadlines=context["deadlines"]).html()
     context.update(
+        # What the answers lack for an argument of this plan type (non-blocking).
+        argument_warnings=case_arguments(case)["warnings"],
         sections=sections,
         pricing=pricing,
         offer=pricing.offer_for(case.promo_code),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.urls import reverse
 
+from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import StartForm
 from appeals.intake.steps import first_incomplete
 from appeals.models import Case
@@ -53,3 +54,14 @@ def answer_every_step(case: Case) -> list[str]:
         case.save_step(step.slug, step.answers_from(form))
         answered.append(step.slug)
     raise AssertionError("the wizard did not end")
+
+
+def save_answers(case: Case, slug: str, stored: dict) -> None:
+    """Store one step's answers given as the stored dict (a test's shorthand),
+    through the step's dataclass, as the wizard stores them."""
+    schema = CaseAnswers.STEPS[slug]
+    if slug in CaseAnswers.LISTS:
+        typed = [schema.from_dict(item) for item in stored.get("items", [])]
+    else:
+        typed = schema.from_dict(stored)
+    case.save_step(slug, typed)
