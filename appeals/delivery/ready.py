@@ -14,7 +14,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from appeals.catalog.deadlines import PERSON_STEPS, Deadline
-from appeals.intake.steps import case_deadlines
+from appeals.intake.steps import case_deadlines, case_guidance
 from appeals.letters.models import Letter, LetterTemplate
 
 logger = logging.getLogger(__name__)
@@ -82,4 +82,5 @@ def next_steps(order) -> dict:
         "enclosures": case.denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
         "deadlines": [d for d in deadlines if d.due],
         "deadlines_for": deadlines_for,
+        "guidance": case_guidance(case),
     }

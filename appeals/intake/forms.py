@@ -15,7 +15,16 @@ from django.utils.html import format_html
 from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
-from appeals.catalog.models import Criterion, DenialType, Drug, ExceptionGround, Payer, PlanType, normalize_us_phone
+from appeals.catalog.models import (
+    AppealStage,
+    Criterion,
+    DenialType,
+    Drug,
+    ExceptionGround,
+    Payer,
+    PlanType,
+    normalize_us_phone,
+)
 from appeals.intake.answers import NOT_SURE
 from appeals.intake.validators import diagnosis_for, validate_npi
 
@@ -111,10 +120,19 @@ class ResumeEmailForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan_type = forms.ChoiceField(widget=forms.RadioSelect, label="What kind of plan is it?")
+    stage = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        choices=AppealStage.choices,
+        required=False,  # shown with the first written denial chosen, the usual case; left empty it is that case
+        initial=AppealStage.FIRST_DENIAL,
+        label="Where are you now?",
+        help_text="This decides what the letter asks for: a first coverage request, an appeal, or a review outside the plan.",
+    )
     notice_date = forms.DateField(
-        label="Date printed on the denial notice",
+        label="Date printed on the plan's latest letter",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Deadlines are counted from this date.",
+        help_text="Deadlines are counted from this date. With no letter yet, give the day the pharmacy or the office "
+        "was told no.",
     )
     notice_received_on = forms.DateField(
         required=False,
@@ -136,6 +154,9 @@ class PlanForm(forms.Form):
     def __init__(self, *args, payer: Payer, **kwargs):
         super().__init__(*args, **kwargs)
         plan_types = list(payer.plan_types.order_by("order", "name")) or list(PlanType.objects.order_by("order"))
+        # Coverage the letter cannot cite (church plans, TRICARE) is always a choice, so a person who has it can say
+        # so and be told plainly what applies.
+        plan_types += [p for p in PlanType.objects.filter(letter_cites_law=False).order_by("order") if p not in plan_types]
         self.plan_types = {plan_type.slug: plan_type for plan_type in plan_types}
         self.fields["plan_type"].choices = [(plan_type.slug, plan_type.name) for plan_type in plan_types] + [
             (NOT_SURE, "Not sure")
@@ -143,8 +164,13 @@ class PlanForm(forms.Form):
         self.fields["plan_type"].help_text = (
             "An employer plan is self-funded when the employer pays the claims and the insurer only administers "
             "them; the plan documents (the Summary Plan Description) say which. Not sure? Choose “Not sure”: we "
-            "use the earliest deadline of the plan types this insurer sells, and you can change the answer later."
+            "use the earliest deadline of the plan types this insurer sells, and you can change the answer later. "
+            "The insurance card, the Summary of Benefits and Coverage, the employer's HR or benefits office, or a "
+            "Medicare card tell you which plan type you have."
         )
+
+    def clean_stage(self) -> str:
+        return self.cleaned_data["stage"] or AppealStage.FIRST_DENIAL
 
     def clean_notice_date(self) -> datetime.date:
         day = self.cleaned_data["notice_date"]

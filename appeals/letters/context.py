@@ -14,6 +14,7 @@ from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
 from appeals.intake.models import Case
 from appeals.intake.steps import current_criteria
+from appeals.letters.instrument import instrument_context
 
 
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
@@ -106,5 +107,11 @@ def build_letter_context(
         "other_reasons": answers.criteria.other_reasons,
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
-        "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due],
+        # No clock with a citation for a plan type the letter does not know or cannot cite (the wizard shows the person the earliest).
+        "deadlines": [{"label": d.label, "due": d.due, "citation": d.citation, "status": d.status} for d in deadlines if d.due]
+        if plan_type is not None and plan_type.letter_cites_law
+        else [],
+        **instrument_context(
+            answers=answers, plan_type=plan_type, drug_name=product.name if product else drug.name, denial_type=denial_type
+        ),
     }

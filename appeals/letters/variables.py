@@ -23,7 +23,10 @@ DESCRIPTIONS = {
     "prescriber": "the prescriber step",
     "enclosures": "what to attach for this denial type and plan type, beyond the usual records (a list of lines); "
     "the packet's checklist prints them",
-    "deadlines": "list of dated deadlines; each: label, due, citation, status",
+    "deadlines": "list of dated deadlines; each: label, due, citation, status (empty when the plan type is not known)",
+    "instrument": "what the letter requests at the person's stage: title (for the RE line), opening (the sentence "
+    "making the request), law_sentence (empty when no law can be stated), decided_by, addressed_to_plan, send_to, "
+    "rights (the appeal rights owed at this stage; each: text, citation), ask_case_file, next_level, cites_law",
 }
 
 
