@@ -397,3 +397,19 @@ def test_not_sure_tells_the_person_how_to_find_the_plan_type(client, demo_catalo
     shown = html.unescape(client.get(case_url + "patient/").content.decode())
     assert "Summary of Benefits and Coverage" in shown and "Medicare card" in shown
     assert "earliest" in shown
+
+
+def test_g6_a_drug_already_given_and_billed_is_not_offered_expedited_review(client, demo_catalog):
+    case_url = open_case(client, payer="cigna", drug="anifrolumab", denial="step-therapy")
+    plan = {"plan_type": "employer-self-funded", "stage": FIRST, "notice_date": days_from_today(-3), "already_given": "on"}
+    response = client.post(case_url + "plan/", {**plan, "expedited": "on"})
+    assert response.status_code == 200
+    assert "Expedited review is not available for a drug already given and billed" in html.unescape(response.content.decode())
+    assert client.post(case_url + "plan/", plan).status_code == 302
+    assert Case.objects.latest("pk").typed_answers.plan.already_given
+
+
+def test_no_expedited_request_where_the_stage_has_none(demo_catalog):
+    original, _ = letter("original-medicare-part-b", FIRST)  # claim appeals have no expedited redetermination
+    part_d, _ = letter("medicare-part-d", FIRST)
+    assert not original["plan"]["expedited"] and part_d["plan"]["expedited"]

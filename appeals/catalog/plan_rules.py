@@ -39,3 +39,15 @@ def rules_by_plan_type_for_payer(payer: Payer, stage: str | None) -> dict[PlanTy
     for rule in rules:
         by_plan.setdefault(rule.plan_type, []).append(rule)
     return by_plan
+
+
+def expedited_available(plan_type: PlanType | None, stage: str | None) -> bool:
+    """Whether the request at this stage can be decided on an expedited basis.
+    Unknown coverage: the letter may still ask (it cites no clock for it); a
+    known plan type must have an expedited rule for the stage (Original
+    Medicare's claim appeals, for instance, have none)."""
+    if plan_type is None or plan_type.pk is None or not plan_type.letter_cites_law:
+        return True
+    return AppealDeadlineRule.objects.filter(
+        plan_type=plan_type, stage=stage_or_default(stage), step=AppealDeadlineRule.Step.DECISION_EXPEDITED
+    ).exists()

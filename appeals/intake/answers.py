@@ -61,6 +61,7 @@ class PlanAnswers(StepAnswers):
     stage: str = ""  # an AppealStage value; empty on cases answered before the question existed
     notice_date: datetime.date | str = ""
     notice_received_on: datetime.date | str = ""
+    already_given: bool = False  # the drug was given and billed: a payment (post-service) request
     expedited: bool = False
     claim_number: str = ""
     reference_number: str = ""

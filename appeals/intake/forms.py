@@ -141,6 +141,12 @@ class PlanForm(forms.Form):
         help_text="Some plans count from receipt. Leave empty if unsure: we then count from the printed date, which "
         "is never later than the real deadline.",
     )
+    already_given = forms.BooleanField(
+        required=False,
+        label="Has the drug already been given and billed, so the plan is refusing to pay for it?",
+        help_text="Then the appeal is about payment: it is decided on the standard time limits, since expedited "
+        "review is only for care not yet received.",
+    )
     expedited = forms.BooleanField(
         required=False,
         label="Could waiting weeks for a decision seriously jeopardize the patient's life, health or ability to "
@@ -182,6 +188,13 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("already_given") and data.get("expedited"):
+            # 42 CFR 423.584(a), 422.584(a): no expedited review of a request for payment; ERISA urgent care is pre-service.
+            self.add_error(
+                "expedited",
+                "Expedited review is not available for a drug already given and billed; the appeal will use the "
+                "standard time limits. Untick one of the two.",
+            )
         notice, received = data.get("notice_date"), data.get("notice_received_on")
         if received:
             if received > _today():

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appeals.catalog.deadlines import Deadline
 from appeals.catalog.models import DenialType, Drug, ExceptionGround, Payer
+from appeals.catalog.plan_rules import expedited_available
 from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
 from appeals.intake.models import Case
@@ -73,7 +74,8 @@ def build_letter_context(
             "rights": plan_type.rights() if plan_type else [],
             "state_law_applies": bool(plan_type and plan_type.state_step_therapy_law_applies),
             "notice_date": plan.notice_date or None,
-            "expedited": bool(plan.expedited),
+            # Asked for only where the request can be expedited at all (not, e.g., an Original Medicare claim appeal).
+            "expedited": bool(plan.expedited) and expedited_available(plan_type, plan.appeal_stage),
             "claim_number": plan.claim_number,
             "reference_number": plan.reference_number,
         },
