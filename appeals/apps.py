@@ -32,6 +32,7 @@ class AppealsConfig(AppConfig):
         # CriteriaImport row with every import that changes anything.
         for model in (
             models.AppealDeadlineRule,
+            models.AppealInstrument,
             models.CriteriaImport,
             models.Criterion,
             models.DenialType,

@@ -1,6 +1,7 @@
 from appeals.catalog.diagnosis import DiagnosisCode
 from appeals.catalog.models import (
     AppealDeadlineRule,
+    AppealInstrument,
     CriteriaImport,
     Criterion,
     DenialType,
@@ -20,6 +21,7 @@ from appeals.orders.models import Order, ProcessedEvent, PromoRedemption
 
 __all__ = [
     "AppealDeadlineRule",
+    "AppealInstrument",
     "Case",
     "CriteriaImport",
     "Criterion",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from appeals.catalog.plan_rules import instrument_for
 from appeals.demo import data as demo
 from appeals.demo.loader import load_demo_catalog
 from appeals.intake.answers import CaseAnswers
@@ -48,6 +49,11 @@ pytestmark = pytest.mark.django_db
 
 NOT_SURE = "not-sure"
 PATIENT_NAME = "Rosalind Achterberg-Nwosu"
+
+
+def first_denial_law(plan_type: PlanType) -> str:
+    """The law a letter about a first written denial is made under (the stage a case has by default)."""
+    return instrument_for(plan_type, "first_denial").law
 
 
 def combinations() -> list[tuple[str, str, str, str]]:
@@ -121,7 +127,9 @@ def combination_context(
         # The deadlines the case itself would show, "not sure" included: an unsaved case is enough.
         case = Case(drug=drug, payer=payer, denial_type=denial_type, answers_encrypted=json.dumps(answers))
         deadlines, plan_name = case_deadlines(case, timezone.localdate())
-        return deadlines, AppealDeadlineRule.objects.get(plan_type__name=plan_name, step="file_appeal").citation
+        return deadlines, AppealDeadlineRule.objects.get(
+            plan_type__name=plan_name, stage="first_denial", step="file_appeal"
+        ).citation
 
     deadlines, citation = once(("deadlines", payer_slug, plan_slug), deadlines_and_citation)
     context = build_letter_context(
@@ -152,11 +160,16 @@ def assert_letter_content(text: str, context: dict, citation: str, voice: str) -
     assert PATIENT_NAME in text
     for row in context["criteria"]:
         assert flat(row["requirement"]) in text, row["requirement"]
-    # The filing deadline's rule, on the "before sending" page (a PDF line may break inside a citation).
-    assert citation.replace(" ", "") in text.replace(" ", "")
     if context["plan"]["type"]:
-        for right in context["plan"]["rights"]:
+        # The filing deadline's rule, on the "before sending" page (a PDF line may break inside a citation).
+        assert citation.replace(" ", "") in text.replace(" ", "")
+        for right in context["instrument"]["rights"]:
             assert flat(right["text"]) in text
+    else:
+        # "Not sure": the letter states no program's law (G3; the letter's own text is checked in
+        # tests/test_plan_stages.py and tests/test_deadline_letters.py); the person's cover sheet may
+        # show the earliest window, named as such.
+        assert not context["instrument"]["law_sentence"] and not context["plan_deadlines"]
     if voice == "prescriber":
         assert f"{PRESCRIBER['prescriber_name']}, MD" in text and f"NPI {PRESCRIBER['npi']}" in text
     else:
@@ -246,8 +259,10 @@ def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, c
     plan_type = PlanType.objects.get(slug=case.answers["plan"]["plan_type"])
     assert PATIENT["patient_name"] in text and PATIENT["member_id"] in text and "04/17/1981" in text
     assert "CLM-2231" in text and "HCPCS J0491" in text and "M32.14" in text
-    assert flat(plan_type.governing_law) in text
-    assert plan_type.deadline_rules.get(step="file_appeal").citation.replace(" ", "") in text.replace(" ", "")
+    assert flat(first_denial_law(plan_type)) in text
+    assert plan_type.deadline_rules.get(stage="first_denial", step="file_appeal").citation.replace(" ", "") in text.replace(
+        " ", ""
+    )
     for criterion in Criterion.objects.for_combo(case.drug, case.payer, case.denial_type).in_force_on(timezone.localdate()):
         assert flat(criterion.requirement) in text
     for right in plan_type.rights():
@@ -266,7 +281,8 @@ def test_an_expedited_appeal_is_marked_urgent_on_the_cover_and_in_the_letter(cat
     assert context["plan"]["expedited"]
     packet = packet_from_context(context, general_template("step-therapy", "prescriber").body, voice="prescriber")
     pages = pdf_text(PdfReader(io.BytesIO(html_to_pdf(packet.html).data)))
-    assert "URGENT: EXPEDITED APPEAL" in pages[0].upper() and "42 CFR 423.584" in pages[0]
+    # The physician's right to an expedited redetermination is 423.584(c)(2)(ii), not the cross-reference.
+    assert "URGENT: EXPEDITED APPEAL" in pages[0].upper() and "423.584(c)(2)(ii)" in pages[0]
     assert "This appeal is urgent." in " ".join(pages[1:])
 
     context["plan"]["expedited"] = False
@@ -357,7 +373,7 @@ def test_the_demo_loader_fills_rights_and_enclosures_only_where_empty(catalog):
     assert all(right["text"] for right in fehb.rights())
     assert PlanType.objects.get(slug="medicare-part-d").rights() == [{"text": "Edited by staff", "citation": "42 CFR 423.580"}]
     assert DenialType.objects.get(slug="site-of-care").enclosure_list()
-    assert all(plan_type.rights() for plan_type in PlanType.objects.all())
+    assert all(plan_type.rights() for plan_type in PlanType.objects.filter(letter_cites_law=True))
 
 
 # The admin preview
@@ -419,7 +435,7 @@ def test_staff_preview_a_sample_as_html_and_pdf(staff_client):
     assert f'src="{frame_url}?source=sample&amp;plan_type={medicare.pk}"' in page.content.decode()
     frame = staff_client.get(frame_url, {"source": "sample", "plan_type": medicare.pk})
     shown = html.unescape(frame.content.decode())
-    assert "Sample Patient" in shown and medicare.governing_law in shown
+    assert "Sample Patient" in shown and first_denial_law(medicare) in shown
     # The only page that may be framed, and only by this site.
     assert frame["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in frame["Content-Security-Policy"]
     assert page["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page["Content-Security-Policy"]
@@ -428,7 +444,7 @@ def test_staff_preview_a_sample_as_html_and_pdf(staff_client):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="letter-template-{template.pk}-preview.pdf"'
     text = " ".join(pdf_text(PdfReader(io.BytesIO(response.content))))
-    assert "Sample Patient" in text and medicare.deadline_rules.get(step="file_appeal").citation in text
+    assert "Sample Patient" in text and medicare.deadline_rules.get(stage="first_denial", step="file_appeal").citation in text
 
 
 def test_staff_preview_a_real_case_with_another_plan_type_without_changing_it(staff_client, walked_case):
@@ -439,7 +455,7 @@ def test_staff_preview_a_real_case_with_another_plan_type_without_changing_it(st
     frame_url = reverse("admin:appeals_lettertemplate_preview_frame", args=[template.pk])
     page = staff_client.get(frame_url, {"source": walked_case.pk, "plan_type": other.pk})
     shown = html.unescape(page.content.decode())
-    assert page.status_code == 200 and PATIENT["patient_name"] in shown and other.governing_law in shown
+    assert page.status_code == 200 and PATIENT["patient_name"] in shown and first_denial_law(other) in shown
     assert staff_client.get(html_url, {"source": walked_case.pk}).status_code == 200
 
     response = staff_client.get(pdf_url, {"source": walked_case.pk})

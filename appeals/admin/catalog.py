@@ -15,6 +15,7 @@ from appeals.admin.readonly import ReadOnlyAdmin
 from appeals.catalog.models import ExceptionGround, IntakeSection
 from appeals.models import (
     AppealDeadlineRule,
+    AppealInstrument,
     CriteriaImport,
     Criterion,
     DenialType,
@@ -34,6 +35,7 @@ class AppealDeadlineRuleInline(admin.TabularInline):
     model = AppealDeadlineRule
     extra = 0
     fields = (
+        "stage",
         "step",
         "amount",
         "unit",
@@ -47,18 +49,36 @@ class AppealDeadlineRuleInline(admin.TabularInline):
     )
 
 
+class AppealInstrumentInline(admin.StackedInline):
+    model = AppealInstrument
+    extra = 0
+    fields = (
+        "stage",
+        "title",
+        "request",
+        "reviews_decision",
+        "law",
+        "decided_by",
+        "addressed_to_plan",
+        "send_to",
+        "person_note",
+        "verification",
+    )
+
+
 @admin.register(PlanType)
 class PlanTypeAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "governing_law", "next_level", "state_step_therapy_law_applies", "order")
+    list_display = ("name", "governing_law", "next_level", "state_step_therapy_law_applies", "letter_cites_law", "order")
     list_editable = ("order",)
-    list_filter = ("state_step_therapy_law_applies",)
+    list_filter = ("state_step_therapy_law_applies", "letter_cites_law")
     search_fields = ("name", "governing_law")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [AppealDeadlineRuleInline]
+    inlines = [AppealInstrumentInline, AppealDeadlineRuleInline]
     fieldsets = (
         (None, {"fields": ("name", "slug", "order", "description", "how_to_tell")}),
         ("Appeal route", {"fields": ("governing_law", "first_level_reviewer", "next_level", "state_step_therapy_law_applies")}),
         ("What the letter asserts and attaches", {"fields": ("appeal_rights", "enclosures")}),
+        ("Coverage the letter cannot cite", {"fields": ("letter_cites_law", "outside_scope_note")}),
     )
 
 

@@ -100,6 +100,23 @@ def _validate_choice_list(value: object, choices: type[models.TextChoices], labe
         raise ValidationError(f"Unknown {label.lower()}: {', '.join(unknown)}.")
 
 
+class AppealStage(models.TextChoices):
+    """Where the person is in the plan's process, in a patient's words.  The
+    stage decides what is filed now (a coverage request, an appeal, an external
+    review) and so which rules and which request the letter makes."""
+
+    PHARMACY_REJECTION = (
+        "pharmacy_rejection",
+        "The pharmacy would not fill it, or the doctor's office was told no, but there is no written decision yet",
+    )
+    FIRST_DENIAL = "first_denial", "A first written denial from the plan"
+    APPEAL_DENIED = "appeal_denied", "We already appealed, and the appeal was denied"
+    FINAL_INTERNAL_DENIAL = (
+        "final_internal_denial",
+        "A final denial: the plan's letter says its internal appeals are over",
+    )
+
+
 class PlanType(models.Model):
     """A kind of coverage, which decides the appeal rules and deadlines."""
 
@@ -111,9 +128,13 @@ class PlanType(models.Model):
         blank=True,
         help_text="Help shown in the wizard for telling this plan type from similar ones, and what to do when unsure.",
     )
-    governing_law = models.CharField(max_length=255, help_text="e.g. ERISA §503 and 29 CFR 2560.503-1.")
+    governing_law = models.CharField(
+        max_length=255, blank=True, help_text="e.g. ERISA §503 and 29 CFR 2560.503-1. Empty when the letter cannot cite it."
+    )
     first_level_reviewer = models.CharField(max_length=255)
-    next_level = models.CharField(max_length=255, help_text="Who decides after the plan, e.g. a state external review.")
+    next_level = models.CharField(
+        max_length=255, blank=True, help_text="Who decides after the plan, e.g. a state external review."
+    )
     state_step_therapy_law_applies = models.BooleanField(
         default=False,
         help_text="Whether state step-therapy and external-review laws can reach this coverage.",
@@ -128,6 +149,15 @@ class PlanType(models.Model):
         blank=True,
         help_text="What an appeal under this coverage should attach beyond the usual records, one item per line "
         "(e.g. the Medicare appointment-of-representative form).",
+    )
+    letter_cites_law = models.BooleanField(
+        default=True,
+        help_text="Untick for coverage whose appeal law the product does not hold (church plans, TRICARE): the "
+        "person may still choose it, is told what applies, and the letter cites no law or time limit.",
+    )
+    outside_scope_note = models.TextField(
+        blank=True,
+        help_text="For coverage the letter cannot cite: what applies instead and where the person finds the rules.",
     )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -168,6 +198,12 @@ class AppealDeadlineRule(models.Model):
         APPEAL_DECISION = "appeal_decision", "the date of the appeal decision"
 
     plan_type = models.ForeignKey(PlanType, on_delete=models.CASCADE, related_name="deadline_rules")
+    stage = models.CharField(
+        max_length=30,
+        choices=AppealStage.choices,
+        default=AppealStage.FIRST_DENIAL,
+        help_text="Where the person is: the file step is what they file now, the next-level steps the level after it.",
+    )
     step = models.CharField(max_length=40, choices=Step.choices)
     amount = models.PositiveIntegerField(null=True, blank=True, help_text="Leave empty when the step has no time limit.")
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.DAYS)
@@ -193,11 +229,11 @@ class AppealDeadlineRule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan_type", "step"]
-        constraints = [models.UniqueConstraint(fields=["plan_type", "step"], name="one_rule_per_plan_type_step")]
+        ordering = ["plan_type", "stage", "step"]
+        constraints = [models.UniqueConstraint(fields=["plan_type", "stage", "step"], name="one_rule_per_plan_type_stage_step")]
 
     def __str__(self) -> str:
-        return f"{self.plan_type}: {self.get_step_display()}"
+        return f"{self.plan_type} ({self.get_stage_display()}): {self.get_step_display()}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -211,6 +247,54 @@ class AppealDeadlineRule(models.Model):
             errors["unit"] = "Filing windows are counted in days or months."
         if errors:
             raise ValidationError(errors)
+
+
+class AppealInstrument(models.Model):
+    """What a letter asks for at one stage of one plan type: the request's
+    name, the sentence that makes it with its legal basis, and who decides it.
+    Data with its sources, so staff can correct the law without a release."""
+
+    plan_type = models.ForeignKey(PlanType, on_delete=models.CASCADE, related_name="instruments")
+    stage = models.CharField(max_length=30, choices=AppealStage.choices)
+    title = models.CharField(max_length=160, help_text="The request's name for the RE line, e.g. 'Request for redetermination'.")
+    request = models.CharField(
+        max_length=400,
+        help_text="What the letter asks for, completing 'This letter requests …', with its citation, e.g. 'a "
+        "redetermination under 42 CFR 423.580 and 423.582'.  Leave empty when there is nothing the letter can request.",
+        blank=True,
+    )
+    reviews_decision = models.BooleanField(
+        default=True,
+        help_text="The request reviews a written decision (untick for a first request, e.g. a coverage determination).",
+    )
+    decided_by = models.CharField(
+        max_length=160, help_text="Who decides this request, e.g. 'the plan' or 'the Part D Independent Review Entity'."
+    )
+    addressed_to_plan = models.BooleanField(
+        default=True, help_text="The request is sent to the plan (untick when it goes to an independent reviewer or agency)."
+    )
+    send_to = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Where it is sent when not to the plan's appeals address, e.g. 'the address on the redetermination notice'.",
+    )
+    law = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="The law the request is made under, completing 'This request is made under …'. Empty: none is stated.",
+    )
+    person_note = models.TextField(
+        blank=True, help_text="What the person is told on the wizard and status pages about this stage, in plain words."
+    )
+    verification = models.CharField(max_length=1, choices=Verification.choices, default=Verification.VERIFIED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan_type", "stage"]
+        constraints = [models.UniqueConstraint(fields=["plan_type", "stage"], name="one_instrument_per_plan_type_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_type} ({self.get_stage_display()}): {self.title}"
 
 
 class Drug(models.Model):

@@ -21,7 +21,17 @@ from django.db import transaction
 from appeals.catalog.criteria_import import import_criteria
 from appeals.demo import data, plan_types, state_laws
 from appeals.letters.defaults import ensure_default_letter_templates
-from appeals.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, PlanType, StateStepTherapyLaw
+from appeals.models import (
+    AppealDeadlineRule,
+    AppealInstrument,
+    Criterion,
+    DenialType,
+    Drug,
+    Guide,
+    Payer,
+    PlanType,
+    StateStepTherapyLaw,
+)
 
 CRITERIA_FILE = Path(__file__).with_name("criteria.csv")
 
@@ -60,24 +70,37 @@ def _get_or_create(model, lookup: dict, defaults: dict) -> tuple[object, bool]:
 
 @transaction.atomic
 def load_plan_types(created: dict[str, int] | None = None) -> dict[str, PlanType]:
-    """The seven plan types and their deadline rules (add-if-missing)."""
-    created = created if created is not None else {"plan types": 0, "deadline rules": 0}
+    """The plan types, and for each stage its request and deadline rules (add-if-missing)."""
+    created = created if created is not None else {"plan types": 0, "deadline rules": 0, "requests": 0}
+    created.setdefault("requests", 0)
     plan_type_by_slug = {}
     for entry in plan_types.PLAN_TYPES:
-        fields = {key: value for key, value in entry.items() if key not in ("slug", "rules")}
+        fields = {key: value for key, value in entry.items() if key not in ("slug", "rules", "stages")}
         plan_type, was_created = _get_or_create(PlanType, {"slug": entry["slug"]}, fields)
         plan_type_by_slug[entry["slug"]] = plan_type
         created["plan types"] += was_created
-        for rule in entry["rules"]:
-            rule_fields = {key: value for key, value in rule.items() if key != "step"}
-            _, rule_created = _get_or_create(AppealDeadlineRule, {"plan_type": plan_type, "step": rule["step"]}, rule_fields)
-            created["deadline rules"] += rule_created
+        for stage, content in entry["stages"].items():
+            lookup = {"plan_type": plan_type, "stage": stage}
+            _, instrument_created = _get_or_create(AppealInstrument, lookup, content["instrument"])
+            created["requests"] += instrument_created
+            for rule in content["rules"]:
+                rule_fields = {key: value for key, value in rule.items() if key != "step"}
+                _, rule_created = _get_or_create(AppealDeadlineRule, {**lookup, "step": rule["step"]}, rule_fields)
+                created["deadline rules"] += rule_created
     return plan_type_by_slug
+
+
+def offered_plan_types(slugs: list[str]) -> list[str]:
+    """A payer's plan types with those its members may also have (plan_types.OFFERED_WITH)."""
+    extra = [slug for slug, beside in plan_types.OFFERED_WITH.items() if any(other in slugs for other in beside)]
+    return list(dict.fromkeys([*slugs, *extra]))
 
 
 @transaction.atomic
 def load_demo_catalog() -> LoadReport:
-    created = dict.fromkeys(["plan types", "deadline rules", "denial types", "drugs", "payers", "guides", "state laws"], 0)
+    created = dict.fromkeys(
+        ["plan types", "deadline rules", "requests", "denial types", "drugs", "payers", "guides", "state laws"], 0
+    )
 
     plan_type_by_slug = load_plan_types(created)
 
@@ -99,7 +122,7 @@ def load_demo_catalog() -> LoadReport:
         fields = {key: value for key, value in entry.items() if key not in ("slug", "plan_types")}
         payer, was_created = _get_or_create(Payer, {"slug": entry["slug"]}, fields)
         if was_created:
-            payer.plan_types.set([plan_type_by_slug[slug] for slug in entry["plan_types"]])
+            payer.plan_types.set([plan_type_by_slug[slug] for slug in offered_plan_types(entry["plan_types"])])
         payer_by_slug[entry["slug"]] = payer
         created["payers"] += was_created
 

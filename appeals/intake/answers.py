@@ -18,6 +18,7 @@ from typing import ClassVar, Self
 from django.utils.dateparse import parse_date
 
 from appeals.catalog.models import PlanType
+from appeals.catalog.plan_rules import stage_or_default
 
 # The plan step's "Not sure" choice: deadlines are then shown for every plan type.
 NOT_SURE = "not-sure"
@@ -59,8 +60,10 @@ class StepAnswers:
 class PlanAnswers(StepAnswers):
     DATES = ("notice_date", "notice_received_on")
     plan_type: str = ""
+    stage: str = ""  # an AppealStage value; empty on cases answered before the question existed
     notice_date: datetime.date | str = ""
     notice_received_on: datetime.date | str = ""
+    already_given: bool = False  # the drug was given and billed: a payment (post-service) request
     expedited: bool = False
     claim_number: str = ""
     reference_number: str = ""
@@ -68,6 +71,11 @@ class PlanAnswers(StepAnswers):
     @property
     def is_unsure(self) -> bool:
         return self.plan_type == NOT_SURE
+
+    @property
+    def appeal_stage(self) -> str:
+        """The stage the rules follow: a case answered before the question is a first written denial."""
+        return stage_or_default(self.stage)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,16 @@ from django.utils.html import format_html
 from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
-from appeals.catalog.models import Criterion, DenialType, Drug, ExceptionGround, Payer, PlanType, normalize_us_phone
+from appeals.catalog.models import (
+    AppealStage,
+    Criterion,
+    DenialType,
+    Drug,
+    ExceptionGround,
+    Payer,
+    PlanType,
+    normalize_us_phone,
+)
 from appeals.catalog.state_law import criterion_takes_exception_ground
 from appeals.intake.answers import EXCEPTION, MET, NOT_SURE, CriteriaAnswers, CriterionAnswer, DiagnosisAnswers
 from appeals.intake.validators import diagnosis_for, validate_npi
@@ -112,10 +121,19 @@ class ResumeEmailForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan_type = forms.ChoiceField(widget=forms.RadioSelect, label="What kind of plan is it?")
+    stage = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        choices=AppealStage.choices,
+        required=False,  # shown with the first written denial chosen, the usual case; left empty it is that case
+        initial=AppealStage.FIRST_DENIAL,
+        label="Where are you now?",
+        help_text="This decides what the letter asks for: a first coverage request, an appeal, or a review outside the plan.",
+    )
     notice_date = forms.DateField(
-        label="Date printed on the denial notice",
+        label="Date printed on the plan's latest letter",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Deadlines are counted from this date.",
+        help_text="Deadlines are counted from this date. With no letter yet, give the day the pharmacy or the office "
+        "was told no.",
     )
     notice_received_on = forms.DateField(
         required=False,
@@ -124,6 +142,12 @@ class PlanForm(forms.Form):
         help_text="Some plans count from receipt. Leave empty if unsure: we then count from the printed date, or, "
         "where the rule presumes a receipt date (Medicare Part D: 5 days after the printed date), show that legal "
         "date together with an earlier date to aim for.",
+    )
+    already_given = forms.BooleanField(
+        required=False,
+        label="Has the drug already been given and billed, so the plan is refusing to pay for it?",
+        help_text="Then the appeal is about payment: it is decided on the standard time limits, since expedited "
+        "review is only for care not yet received.",
     )
     expedited = forms.BooleanField(
         required=False,
@@ -138,6 +162,9 @@ class PlanForm(forms.Form):
     def __init__(self, *args, payer: Payer, **kwargs):
         super().__init__(*args, **kwargs)
         plan_types = list(payer.plan_types.order_by("order", "name")) or list(PlanType.objects.order_by("order"))
+        # Coverage the letter cannot cite (church plans, TRICARE) is always a choice, so a person who has it can say
+        # so and be told plainly what applies.
+        plan_types += [p for p in PlanType.objects.filter(letter_cites_law=False).order_by("order") if p not in plan_types]
         self.plan_types = {plan_type.slug: plan_type for plan_type in plan_types}
         self.fields["plan_type"].choices = [(plan_type.slug, plan_type.name) for plan_type in plan_types] + [
             (NOT_SURE, "Not sure")
@@ -145,8 +172,13 @@ class PlanForm(forms.Form):
         self.fields["plan_type"].help_text = (
             "An employer plan is self-funded when the employer pays the claims and the insurer only administers "
             "them; the plan documents (the Summary Plan Description) say which. Not sure? Choose “Not sure”: we "
-            "use the earliest deadline of the plan types this insurer sells, and you can change the answer later."
+            "use the earliest deadline of the plan types this insurer sells, and you can change the answer later. "
+            "The insurance card, the Summary of Benefits and Coverage, the employer's HR or benefits office, or a "
+            "Medicare card tell you which plan type you have."
         )
+
+    def clean_stage(self) -> str:
+        return self.cleaned_data["stage"] or AppealStage.FIRST_DENIAL
 
     def clean_notice_date(self) -> datetime.date:
         day = self.cleaned_data["notice_date"]
@@ -158,6 +190,13 @@ class PlanForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if data.get("already_given") and data.get("expedited"):
+            # 42 CFR 423.584(a), 422.584(a): no expedited review of a request for payment; ERISA urgent care is pre-service.
+            self.add_error(
+                "expedited",
+                "Expedited review is not available for a drug already given and billed; the appeal will use the "
+                "standard time limits. Untick one of the two.",
+            )
         notice, received = data.get("notice_date"), data.get("notice_received_on")
         if received:
             if received > _today():

@@ -18,7 +18,8 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
 from appeals.catalog.deadlines import CaseDates, Deadline, compute_deadlines
-from appeals.catalog.models import AppealDeadlineRule, Criterion, ExceptionGround, IntakeSection
+from appeals.catalog.models import Criterion, ExceptionGround, IntakeSection
+from appeals.catalog.plan_rules import instrument_for, rules_by_plan_type_for_payer, rules_for
 from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import (
     AuthorizationHistoryForm,
@@ -322,17 +323,20 @@ def reachable(case: Case, step: Step) -> bool:
 
 
 def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], str]:
-    """Deadlines from the plan step's answers, and the plan type they are for.
-    With "Not sure", the plan type whose filing window closes first."""
+    """Deadlines from the plan step's answers at the stage the person is at,
+    and the plan type they are for.  With "Not sure", the plan type (among
+    those the payer sells whose law the letter can cite) whose window to file
+    closes first: the earliest safe date, shown to the person only; the letter
+    cites no program's clock for a plan type it does not know."""
     if not case.has_answered("plan"):
         return [], ""
     plan = case.typed_answers.plan
-    rules_by_plan: dict[str, list[AppealDeadlineRule]] = {}
-    rules = AppealDeadlineRule.objects.select_related("plan_type")
-    # With "Not sure", every plan type the payer offers.
-    rules = rules.filter(plan_type__payers=case.payer) if plan.is_unsure else rules.filter(plan_type__slug=plan.plan_type)
-    for rule in rules:
-        rules_by_plan.setdefault(rule.plan_type.name, []).append(rule)
+    if plan.is_unsure:
+        rules_by_plan = {p.name: rules for p, rules in rules_by_plan_type_for_payer(case.payer, plan.appeal_stage).items()}
+    else:
+        plan_type = case.plan_type()
+        rules = rules_for(plan_type, plan.appeal_stage)
+        rules_by_plan = {plan_type.name: rules} if plan_type is not None and rules else {}
     dates = CaseDates(
         notice_date=plan.notice_date or None,
         today=today,
@@ -349,3 +353,35 @@ def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], st
 
     name = min(results, key=lambda plan_name: filing_due(results[plan_name]))
     return results[name], name
+
+
+@dataclass(frozen=True)
+class StageGuidance:
+    """What the wizard and the status page tell the person about where they are."""
+
+    request: str = ""  # the request's name, e.g. "Request for redetermination"
+    note: str = ""  # what this stage means for them, from the catalog
+    send_to: str = ""  # where it goes when not to the plan
+    outside_scope: str = ""  # coverage whose law the letter cannot cite: what applies instead
+    unsure: bool = False  # "Not sure": how to find the plan type
+
+
+def case_guidance(case: Case) -> StageGuidance:
+    if case.step_answers("plan") is None:
+        return StageGuidance()
+    plan = case.typed_answers.plan
+    if plan.is_unsure:
+        return StageGuidance(unsure=True)
+    plan_type = case.plan_type()
+    if plan_type is None:
+        return StageGuidance()
+    if not plan_type.letter_cites_law:
+        return StageGuidance(outside_scope=plan_type.outside_scope_note or plan_type.description)
+    instrument = instrument_for(plan_type, plan.appeal_stage)
+    if instrument is None:
+        return StageGuidance()
+    return StageGuidance(
+        request=instrument.title,
+        note=instrument.person_note,
+        send_to="" if instrument.addressed_to_plan else instrument.send_to,
+    )

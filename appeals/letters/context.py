@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appeals.catalog.deadlines import Deadline
 from appeals.catalog.models import DenialType, Drug, ExceptionGround, Payer
+from appeals.catalog.plan_rules import expedited_available
 from appeals.catalog.state_law import criterion_takes_exception_ground
 from appeals.intake.answers import CaseAnswers
 from appeals.intake.forms import CompendiaForm, PriorTreatmentForm, RequestedDrugForm
@@ -18,6 +19,7 @@ from appeals.intake.steps import current_criteria
 from appeals.letters.arguments import drug_names, program_arguments
 from appeals.letters.criteria_source import criteria_source, criterion_source
 from appeals.letters.deadline_context import deadline_context
+from appeals.letters.instrument import instrument_context
 from appeals.letters.state_law import with_state_law
 
 
@@ -80,7 +82,8 @@ def build_letter_context(
             "rights": plan_type.rights() if plan_type else [],
             "state_law_applies": bool(plan_type and plan_type.state_step_therapy_law_applies),
             "notice_date": plan.notice_date or None,
-            "expedited": bool(plan.expedited),
+            # Asked for only where the request can be expedited at all (not, e.g., an Original Medicare claim appeal).
+            "expedited": bool(plan.expedited) and expedited_available(plan_type, plan.appeal_stage),
             "claim_number": plan.claim_number,
             "reference_number": plan.reference_number,
         },
@@ -115,13 +118,16 @@ def build_letter_context(
         "other_reasons": answers.criteria.other_reasons,
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
-        **deadline_context(deadlines, plan_type_known=plan_type is not None),
+        **deadline_context(deadlines, plan_type_known=plan_type is not None and plan_type.letter_cites_law),
         "arguments": program_arguments(
             answers=answers,
             plan_type_slug=plan.plan_type,
             denial_type_slug=denial_type.slug,
             drug_names=drug_names(product or drug),
             drug_name=(product or drug).name,
+        ),
+        **instrument_context(
+            answers=answers, plan_type=plan_type, drug_name=product.name if product else drug.name, denial_type=denial_type
         ),
     }
     return with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appeals.catalog.deadlines import CaseDates, compute_deadlines
 from appeals.catalog.models import DenialType, Drug, Payer, PlanType
+from appeals.catalog.plan_rules import rules_for
 from appeals.intake.answers import (
     EXCEPTION,
     MET,
@@ -94,7 +95,7 @@ def sample_context(denial_type: DenialType, plan_type: PlanType | None, payer: P
         appeals_fax="(800) 555-0100",
         appeals_phone="(800) 555-0102",
     )
-    rules = list(plan_type.deadline_rules.all()) if plan_type and plan_type.pk else []
+    rules = rules_for(plan_type, answers.plan.appeal_stage)
     deadlines = compute_deadlines(rules, CaseDates(notice_date=today - datetime.timedelta(days=12), today=today, expedited=True))
     return build_letter_context(
         answers=answers,

@@ -41,6 +41,9 @@ DESCRIPTIONS = {
     "prescriber and patient (each voice: statement — the Part D supporting statement or empty: title, request, "
     "request_citation, certification, citation, items (name, reason); points — each text, citation; urgency — text, "
     "citation or empty), enclosures (lines), guidance and warnings (for the person, not the letter)",
+    "instrument": "what the letter requests at the person's stage: title (for the RE line), opening (the sentence "
+    "making the request), law_sentence (empty when no law can be stated), decided_by, addressed_to_plan, send_to, "
+    "rights (the appeal rights owed at this stage; each: text, citation), ask_case_file, next_level, cites_law",
 }
 
 

@@ -127,7 +127,7 @@ def retitle_demo_criteria(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0017_preview_real_case"),
+        ("appeals", "0019_plan_type_stages_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from appeals.intake.models import Case
-from appeals.intake.steps import applicable_steps, case_deadlines, first_incomplete
+from appeals.intake.steps import applicable_steps, case_deadlines, case_guidance, first_incomplete
 from appeals.letters.models import LetterTemplate
 from appeals.orders.models import Order
 
@@ -46,6 +46,7 @@ def case_context(case: Case, token: str, current: str) -> dict:
         "deadlines": deadlines,
         "deadlines_for": deadlines_for,
         "deadlines_unsure": case.typed_answers.plan.is_unsure,
+        "guidance": case_guidance(case),
         "noindex": True,
         "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}",
     }

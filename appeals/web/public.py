@@ -35,7 +35,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_safe
 
 from appeals.catalog.caching import cached_page
-from appeals.catalog.models import AppealDeadlineRule, Criterion, DenialType, Drug, Guide, Payer, ReviewerProfile
+from appeals.catalog.models import AppealDeadlineRule, AppealStage, Criterion, DenialType, Drug, Guide, Payer, ReviewerProfile
 from appeals.catalog.pricing import Pricing
 from appeals.core.safe_markdown import render_markdown
 
@@ -101,7 +101,8 @@ def describe_window(rule: AppealDeadlineRule) -> str:
 def plan_rights(payer: Payer) -> list[dict]:
     """The filing windows for each plan type the payer sells (one query)."""
     rules = (
-        AppealDeadlineRule.objects.filter(plan_type__payers=payer, step__in=RIGHTS_STEPS)
+        # The windows after a first written denial: what most people arrive with.
+        AppealDeadlineRule.objects.filter(plan_type__payers=payer, stage=AppealStage.FIRST_DENIAL, step__in=RIGHTS_STEPS)
         .select_related("plan_type")
         .order_by("plan_type__order", "plan_type__name", "step")
     )

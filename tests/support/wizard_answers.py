@@ -75,7 +75,12 @@ def formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
 def answers_for(step: str, form) -> dict:
     """Valid answers for the form a step shows."""
     if step == "plan":
-        return {"plan_type": form.fields["plan_type"].choices[0][0], "notice_date": days_ago(10), "claim_number": "CLM-2231"}
+        return {
+            "plan_type": form.fields["plan_type"].choices[0][0],
+            "stage": "first_denial",
+            "notice_date": days_ago(10),
+            "claim_number": "CLM-2231",
+        }
     if step == "patient":
         return dict(PATIENT)
     if step == "diagnosis":
