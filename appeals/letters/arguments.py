@@ -179,7 +179,11 @@ PROVISIONS = {
         verified=False,
     ),
     # Not retrieved as primary text (law-firm and vendor summaries of the CY2024 rule only; searched again
-    # on 2026-12-01 without finding a copy of 422.101 past its table of contents).
+    # on 2026-12-01 without finding a copy of 422.101 past its table of contents).  Found on the way: CMS's
+    # Part C utilization-management audit form (CMS-10913, omb.report) sorts services by whether Medicare's
+    # criteria are "fully established", citing 422.101(b)(6)(i)(C), and the CY2026 proposed rule would add
+    # (b)(6)(iii)-(iv); so the paragraph is subdivided and may have been amended since 2024.  Read the
+    # version in force before asserting it.
     "ma_medicare_coverage_rules_first": Provision(
         "42 CFR 422.101(b)(6)", "primary text not retrieved (summaries of CMS-4201-F only)", verified=False
     ),
