@@ -134,6 +134,37 @@ def test_a7_a_recorded_clock_and_deemed_grant_are_printed_with_their_source(demo
     assert "I took adalimumab" in _letter(context, "patient")
 
 
+def test_mo_letter_names_the_statute_and_the_matched_ground_and_no_clock(demo_catalog):
+    context = _context(_answers(plan="employer-fully-insured", state="AL", policy_state="MO"))
+    letter = _letter(context)
+
+    assert "Missouri step-therapy law" in letter
+    assert "My patient's plan is a policy issued in Missouri, so Mo. Rev. Stat. §376.2034 governs" in letter
+    # The criterion answered "tried and failed", with the trial from the treatments step, under subsection 2.
+    assert "Mo. Rev. Stat. §376.2034.2 : the patient tried the drugs the protocol requires" in letter
+    assert "For “Trial of a TNF blocker”: Stopped for no response." in letter
+    assert "took adalimumab 40 mg from 03/2024 to 11/2024 and stopped it: inadequate response" in letter
+    # No Missouri response time or grant by silence was read: none is claimed.
+    assert context["state_law"]["standard_clock"] == "" and "to decide" not in letter
+    assert "deemed granted" not in letter
+    assert "Mo. Rev. Stat. §376.2034.2" in _letter(context, "patient")
+
+
+def test_mo_statute_is_not_cited_for_a_ground_it_does_not_provide(demo_catalog):
+    # Missouri's section names no "contraindicated" ground, and nothing else in the answers matches one it has.
+    contraindicated = [{"key": "tnf-trial", "status": "exception", "ground": "contraindicated", "explanation": "TB."}]
+    context = _context(_answers(plan="aca-individual", state="MO", criteria_items=contraindicated, treatments=[]))
+    assert not _cites_state_law(context)
+    assert not _cites_state_law(_context(_answers(plan="medicaid-managed-care", state="MO")))
+
+
+def test_la_medicaid_section_is_recorded_but_never_cited(demo_catalog):
+    louisiana = StateStepTherapyLaw.objects.get(state="LA")
+    assert louisiana.citation == "La. R.S. 46:460.34" and louisiana.binds_medicaid_mco and not louisiana.verified
+    for plan in ("medicaid-managed-care", "employer-fully-insured", "aca-individual"):
+        assert not _cites_state_law(_context(_answers(plan=plan, state="LA"))), plan
+
+
 def test_e17_policy_state_not_residence_governs(demo_catalog):
     issued_in_texas = _context(_answers(plan="employer-fully-insured", state="AL", policy_state="TX"))
     assert "Tex. Ins. Code §1369.0546" in _letter(issued_in_texas)
@@ -281,7 +312,7 @@ def test_the_shipped_statutes_record_their_source_and_validate(demo_catalog):
         if law.verified:
             assert law.grounds and law.verified_by and law.statute_text_excerpt
             assert not (law.binds_medicaid_mco or law.binds_state_employee_plan)
-    assert set(StateStepTherapyLaw.objects.filter(verified=True).values_list("state", flat=True)) == {"TX", "SD"}
+    assert set(StateStepTherapyLaw.objects.filter(verified=True).values_list("state", flat=True)) == {"TX", "SD", "MO"}
 
 
 @pytest.mark.parametrize(
@@ -347,3 +378,36 @@ def test_the_migration_removes_the_blanket_claims_from_existing_plan_types_and_k
     assert "step-therapy" not in insured.appeal_rights and "A right staff added | Some rule" in insured.appeal_rights
     assert insured.enclosures == "A form staff added"
     assert StateStepTherapyLaw.objects.filter(state="TX").count() == 1  # run twice, added once
+
+
+def test_migration_0026_adds_new_statutes_and_refreshes_only_rows_staff_never_edited(demo_catalog):
+    from django.apps import apps
+
+    migration = importlib.import_module("appeals.migrations.0026_state_law_rereading")
+    history = StateStepTherapyLaw.history.model
+    shipped = {entry["state"]: entry for entry in STATE_LAWS}
+
+    # A database migrated before Missouri and Louisiana were recorded.
+    StateStepTherapyLaw.objects.filter(state__in=["MO", "LA"]).delete()
+    # California as 0023 shipped it, never touched since (migrations leave no history).
+    california = StateStepTherapyLaw.objects.get(state="CA")
+    StateStepTherapyLaw.objects.filter(pk=california.pk).update(notes="The old shipped note.")
+    history.objects.filter(id=california.pk).delete()
+    # Wisconsin, corrected by staff in the admin (the edit leaves history).
+    wisconsin = StateStepTherapyLaw.objects.get(state="WI")
+    wisconsin.notes = "Staff checked the official site."
+    wisconsin.save()
+    # A statute staff recorded themselves.
+    staff_row = _verified_law(state="NM", citation="N.M. staff statute")
+
+    migration.add_and_refresh_statutes(apps, None)
+    migration.add_and_refresh_statutes(apps, None)  # run twice: no duplicates
+
+    missouri = StateStepTherapyLaw.objects.get(state="MO")
+    assert missouri.verified and missouri.grounds == shipped["MO"]["grounds"]
+    assert StateStepTherapyLaw.objects.filter(state="LA").count() == 1
+    california.refresh_from_db()
+    assert california.notes == shipped["CA"]["notes"]
+    wisconsin.refresh_from_db()
+    assert wisconsin.notes == "Staff checked the official site."
+    assert StateStepTherapyLaw.objects.filter(pk=staff_row.pk, citation="N.M. staff statute").exists()

@@ -1,4 +1,4 @@
-"""State step-therapy exception statutes, as read (shipped by migration 0020 and the demo loader).
+"""State step-therapy exception statutes, as read (shipped by migrations 0023 and 0026 and the demo loader).
 
 Every row records only what the statute's own text says, with the stored copy it
 was read from and the day it was read.  A row is ``verified`` only when the
@@ -88,7 +88,10 @@ STATE_LAWS = [
         "per drug prescribed, generics aside (read; not applied by the letters).",
         "notes": "Not read: (c)(3)(C) in full, (c)(4) (stability) and the subsections after it, which set the response "
         "time and any grant by silence. Secondary sources say 72 hours / 24 hours; the letters print no Texas clock "
-        "until that text is read and recorded here.",
+        "until that text is read and recorded here. Searched again on 2026-12-01 (findlaw, instalawyer, the S.B. 680 "
+        "bill text): no stored copy reached past (c)(3). Read instead: Tex. Ins. Code §4202.003(1), which has an "
+        "independent review organization decide a review of a step therapy exception request under §1369.0546 within "
+        "three days (lawserver.com); not used by the letters.",
     },
     {
         "state": "SD",
@@ -155,6 +158,132 @@ STATE_LAWS = [
         "recorded. §58-17H-56 lets a carrier still require a generic or interchangeable biosimilar first.",
     },
     {
+        "state": "MO",
+        "citation": "Mo. Rev. Stat. §376.2034",
+        "title": "Step therapy override exception determinations",
+        # L. 2016 H.B. 2029, in force 28 Aug 2016: the history line of §376.2030 on
+        # revisor.mo.gov (the definitions section enacted with §376.2034).  Later
+        # amendments, if any, were not found in the copies read.
+        "effective_date": datetime.date(2016, 8, 28),
+        "source_url": "https://www.lawserver.com/law/state/missouri/mo-laws/missouri_laws_376-2034",
+        "retrieved_on": READ_ON,
+        "statute_text_excerpt": (
+            "1. where a health carrier, health benefit plan or utilization review organization restricts a drug by a "
+            "step therapy protocol, the patient, through the provider, has a clear and accessible process to request "
+            "an override exception determination (an existing medical exceptions process may serve); 2. the override "
+            "shall be granted if the patient tried the required drugs under the current or a previous plan and they "
+            "were discontinued for lack of efficacy or effectiveness, diminished effect or an adverse event, or if the "
+            "treating provider attests that the prescribed drug is necessary to save the patient's life; pharmacy "
+            "samples do not count as a trial; 3. the plan may ask for relevant documentation. §376.2030 (definitions, "
+            "read at https://revisor.mo.gov/main/OneSection.aspx?section=376.2030): health benefit plan and health "
+            "carrier have their §376.1350 meanings."
+        ),
+        "verified": True,
+        "verified_by": READER + " (subsections 1 to 3 and §376.2030)",
+        "binds_fully_insured": True,
+        "binds_individual": True,
+        # §376.1350's definitions were not read; nothing read reaches Medicaid or the state plan.
+        "binds_medicaid_mco": False,
+        "binds_state_employee_plan": False,
+        "denial_types": ["step-therapy"],
+        "grounds": [
+            {
+                "ground": "tried_and_failed",
+                "subsection": ".2",
+                "wording": "the patient tried the drugs the protocol requires, under the current or a previous health "
+                "plan, and they were stopped for lack of efficacy or effectiveness, diminished effect or an adverse "
+                "event (drug samples do not count as a trial)",
+            },
+        ],
+        "standard_clock_amount": None,
+        "standard_clock_unit": "",
+        "urgent_clock_amount": None,
+        "urgent_clock_unit": "",
+        "clock_subsection": "",
+        "clock_counted_from": "",
+        "deemed_approved": False,
+        "deemed_approved_subsection": "",
+        "exception_form": "",
+        "carve_outs": "",
+        "notes": "Subsection 4 onward (what a grant covers and any response time or grant by silence) was not in the "
+        "copy read, so the letters print no Missouri clock. Subsection 2's other ground, the treating provider's "
+        "attestation that the drug is necessary to save the patient's life, has no matching answer and is not "
+        "recorded as a ground. Check revisor.mo.gov for amendments after 2016 before relying on the row.",
+    },
+    {
+        "state": "LA",
+        "citation": "La. R.S. 46:460.34",
+        "title": "Step therapy; fail first protocols; requirements (Medicaid managed care)",
+        # Act 312 of the 2013 Regular Session (H.B. 393) enacted R.S. 46:460.31-460.35.  Its
+        # effective-date clause was not read; regular-session acts take effect on August 1
+        # unless they say otherwise, and the act's first scheduled duty falls on
+        # 2014-01-01, a date by which the section was in force.
+        "effective_date": datetime.date(2014, 1, 1),
+        "source_url": "https://self-law.org/code/la/title-46/46-1011",
+        "retrieved_on": READ_ON,
+        "statute_text_excerpt": (
+            "A. each Medicaid managed care organization that uses step therapy or fail first protocols must comply; "
+            "B. the prescribing physician has a clear and convenient process to request an override, and the managed "
+            "care organization shall expeditiously grant it where the physician shows, on sound clinical evidence, that "
+            "(1) the preferred treatment has been ineffective for the enrollee's disease or condition, (2) it is "
+            "expected to be ineffective given the enrollee's known physical or mental characteristics and history and "
+            "the regimen's known characteristics, or (3) it will or will likely cause an adverse reaction or other "
+            "physical harm. Also read at https://lawserver.com/law/state/louisiana/la-laws/louisiana_revised_statutes_46-"
+            '460-34. §460.31 (Act 312 of 2013, enrolled text): "managed care organization" has its 42 CFR 438.2 '
+            "meaning and includes primary care case management entities under contract with the department."
+        ),
+        # Read in full for its grounds and the plans it binds, but left unverified: the letters
+        # describe a recorded statute as governing health insurance (or the policy) issued in
+        # the state, which this Medicaid-only section does not.
+        "verified": False,
+        "verified_by": "",
+        # The section reaches only Medicaid managed care; Louisiana's commercial statute is R.S. 22:1053 (not read).
+        "binds_fully_insured": False,
+        "binds_individual": False,
+        "binds_medicaid_mco": True,
+        "binds_state_employee_plan": False,
+        "denial_types": ["step-therapy"],
+        "grounds": [
+            {
+                "ground": "contraindicated",
+                "subsection": "(B)(3)",
+                "wording": "the prescribing physician shows, on sound clinical evidence, that the preferred treatment "
+                "will cause or will likely cause the enrollee an adverse reaction or other physical harm",
+            },
+            {
+                "ground": "expected_ineffective",
+                "subsection": "(B)(2)",
+                "wording": "the prescribing physician shows, on sound clinical evidence, that the preferred treatment is "
+                "expected to be ineffective given the enrollee's known physical or mental characteristics and medical "
+                "history and the known characteristics of the drug regimen",
+            },
+            {
+                "ground": "tried_and_failed",
+                "subsection": "(B)(1)",
+                "wording": "the prescribing physician shows, on sound clinical evidence, that the preferred treatment "
+                "has been ineffective in treating the enrollee's disease or condition",
+            },
+        ],
+        "standard_clock_amount": None,
+        "standard_clock_unit": "",
+        "urgent_clock_amount": None,
+        "urgent_clock_unit": "",
+        "clock_subsection": "",
+        "clock_counted_from": "",
+        "deemed_approved": False,
+        "deemed_approved_subsection": "",
+        "exception_form": "",
+        "carve_outs": "",
+        "notes": "Unverified only because of the letter's wording: subsections A and B(1)-(3) were read, but the "
+        "letters say a recorded statute governs the step-therapy protocols of health insurance, or of the policy, issued "
+        "in the state, and this section governs Medicaid managed care organizations only. Verify it once the letter can "
+        "name a Medicaid statute as such. "
+        "The section sets no response time (it says expeditiously) and no grant by silence. Subsection C (the "
+        "protocol's maximum duration) was cut off in the copies read. Louisiana's statute for insured commercial plans, "
+        "R.S. 22:1053, was read only up to (B)(1) (legis.la.gov) and is not recorded: a later row for it would become "
+        "the Louisiana version in force and take this one's place for Medicaid cases too.",
+    },
+    {
         "state": "AZ",
         "citation": "Ariz. Rev. Stat. §20-3654",
         "title": "Exceptions; process",
@@ -200,7 +329,10 @@ STATE_LAWS = [
         "exception_form": "",
         "carve_outs": "",
         "notes": "Unverified: (B)(3)-(5), the response times and any grant by silence, and the effective date were not "
-        "in the copies read. Secondary sources say 72 hours / 24 hours and a deemed grant.",
+        "in the copies read. Secondary sources say 72 hours / 24 hours and a deemed grant. Read in full: §20-3652 "
+        "(self-law.org): the article applies to any health care plan subject to state law regulating insurance that "
+        "covers prescription drugs under a step therapy protocol, and to its pharmacy benefit manager or utilization "
+        "review agent.",
     },
     {
         "state": "OH",
@@ -267,7 +399,9 @@ STATE_LAWS = [
         "deemed_approved_subsection": "",
         "exception_form": "",
         "carve_outs": "",
-        "notes": "Unverified: grounds, clocks and any grant by silence not read (secondary: 48 hours, deemed granted).",
+        "notes": "Unverified: grounds, clocks and any grant by silence not read (secondary: 48 hours, deemed granted). "
+        "§304.17A-1631 (read, lawserver.com; effective 2023-01-01 for plans issued or renewed from then) refers to the "
+        "exceptions as listed in §304.17A-163(4)(a)2., the subsection still to read.",
     },
 ]
 
@@ -399,7 +533,18 @@ STATE_LAWS += [
         "denial_types": ["step-therapy"],
         "grounds": [],
         **_NO_CLOCK,
-        "notes": "Unverified: the section names no grounds; its clock is that of §10123.191, not read. Plans under the "
-        "Department of Managed Health Care fall under Health & Safety Code §1367.206 (not read).",
+        "notes": "Unverified: the section names no grounds. Read since: Ins. Code §10123.191(b)(1)-(2) (print.casetext.com, "
+        "current through the 2024 session): an insurer, contracted physician group or utilization review organization "
+        "that does not answer a completed prior authorization or step therapy exception request within 72 hours "
+        "(24 hours in exigent circumstances) is deemed to approve it for the prescription's duration, refills included; "
+        "an incomplete request must be flagged within the same time, and the time runs from receipt of the missing "
+        "information. The insurers' grounds section, Ins. Code §10123.201, was not read. Plans licensed by the "
+        "Department of Managed Health Care fall under Health & Safety Code §1367.206 instead: (a) and (b)(1)-(3) read "
+        "(california.public.law): the plan shall expeditiously grant the exception within the time limit of §1367.241 "
+        "where the required drug is contraindicated or likely to cause an adverse reaction or harm, is expected to be "
+        "ineffective, or was tried under current or previous coverage or Medicaid and stopped for lack of efficacy, "
+        "diminished effect or an adverse reaction; (b)(4) onward not read. §1367.241(b) (72 hours / 24 hours exigent, "
+        "deemed granted) was read in a copy that names prior authorization requests only. The answers do not tell "
+        "which regulator licenses the plan, so no California statute can be named until they do.",
     },
 ]

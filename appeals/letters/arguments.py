@@ -92,7 +92,8 @@ PROVISIONS = {
     # or required to be used in accordance with step therapy has been or is likely to be ineffective"
     # (https://hhs.gov/guidance/document/medicare-prescription-drug-appeals-grievances-exceptions, CMS
     # 2019-09-24; the archived cms.gov Exceptions page says the same).  The section's (a) was read at
-    # https://www.law.cornell.edu/cfr/text/42/423.578.
+    # https://www.law.cornell.edu/cfr/text/42/423.578.  Paragraph (b)(5) itself has still not been read in a
+    # copy of the regulation (2026-12-01: the stored eCFR copies of 423.578 stop in paragraph (a)).
     "part_d_statement": Provision(
         "42 CFR 423.578(b)(5)",
         "CMS Part D Exceptions guidance (hhs.gov, 2019-09-24); LII 42 CFR 423.578",
@@ -168,19 +169,40 @@ PROVISIONS = {
     ),
     # Not retrieved as primary text (only plan and vendor pages: "does not apply to members who have
     # already received treatment with the non-preferred drug within the past 365 days"), so not asserted.
+    # Searched again on 2026-12-01: the stored copies of CMS-4180-F (govinfo, justia, lawstack) reach only
+    # the preamble's opening; the eCFR mirror found (a Git copy of the eCFR) holds Part 423 sections but no
+    # Part 422 section; no LII, lawstack or lexbuild copy of 422.136 is stored.  Which final rule set the
+    # 365-day look-back, and the paragraph it sits in, are therefore unconfirmed too.
     "ma_step_therapy_new_starts": Provision(
-        "42 CFR 422.136", "primary text not retrieved (MA plans' own Part B step-therapy pages only)", verified=False
+        "42 CFR 422.136",
+        "primary text not retrieved (MA plans' own Part B step-therapy pages only; searched again 2026-12-01)",
+        verified=False,
     ),
-    # Not retrieved as primary text (law-firm and vendor summaries of the CY2024 rule only).
+    # Not retrieved as primary text (law-firm and vendor summaries of the CY2024 rule only; searched again
+    # on 2026-12-01 without finding a copy of 422.101 past its table of contents).  Found on the way: CMS's
+    # Part C utilization-management audit form (CMS-10913, omb.report) sorts services by whether Medicare's
+    # criteria are "fully established", citing 422.101(b)(6)(i)(C), and the CY2026 proposed rule would add
+    # (b)(6)(iii)-(iv); so the paragraph is subdivided and may have been amended since 2024.  Read the
+    # version in force before asserting it.
     "ma_medicare_coverage_rules_first": Provision(
         "42 CFR 422.101(b)(6)", "primary text not retrieved (summaries of CMS-4201-F only)", verified=False
     ),
     # Not retrieved; the course-of-treatment rule may sit elsewhere in the CY2024 rule (422.112(b)(8)),
-    # so the citation itself is unconfirmed.
+    # so the citation itself is unconfirmed.  What was found (2026-12-01) points the same way: CMS's FAQ on
+    # CMS-4201-F, as quoted by a supplier's newsletter (miravistallc.com), gives the prior-authorization rule
+    # as "may not deny coverage later on the basis of lack of medical necessity" once an item or service was
+    # approved, which is a different promise from this argument's "valid for as long as medically necessary".
+    # Neither text was read in the regulation, so the citation and the sentence both stay unconfirmed.
     "ma_authorization_course_of_treatment": Provision(
-        "42 CFR 422.138(c)", "primary text not retrieved (CMS fact-sheet quotations only)", verified=False
+        "42 CFR 422.138(c)", "primary text not retrieved (CMS fact-sheet and FAQ quotations only)", verified=False
     ),
-    # Not retrieved as primary text (state rules that copy it, plan documents and summaries only).
+    # Not retrieved as primary text (state rules that copy it, plan documents and summaries only).  Read on
+    # 2026-12-01 in a state copy: 14VAC5-216-60 (managedcarelegaldatabase.org) continues coverage pending an
+    # internal appeal of a concurrent review decision, and makes the reduction or termination of an approved
+    # course of treatment an adverse benefit determination notified in time to appeal and get a decision
+    # first.  In the federal rules those are two different duties (the ERISA notice-in-advance rule and the
+    # ACA continued-coverage rule), which the argument's single sentence joins; check the sentence against
+    # both paragraphs when the federal text is read.
     "concurrent_care": Provision(
         "29 CFR 2560.503-1(f)(2)(ii); 29 CFR 2590.715-2719(b)(2)(iii)",
         "primary text not retrieved (14VAC5-216-60 and plan documents only)",
