@@ -29,7 +29,7 @@ def add_and_refresh_statutes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0024_deadline_rolls_forward_and_appeal_decision"),
+        ("appeals", "0025_shipped_letter_templates_updated"),
     ]
 
     operations = [
