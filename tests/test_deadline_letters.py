@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from appeals.catalog.deadlines import CaseDates, compute_deadlines
-from appeals.catalog.models import DenialType, Drug, Payer, PlanType
+from appeals.catalog.models import AppealStage, DenialType, Drug, Payer, PlanType
+from appeals.catalog.plan_rules import rules_for
 from appeals.letters.context import build_letter_context
 from appeals.letters.engine import render_letter_body
 from appeals.letters.models import LetterTemplate
@@ -31,7 +32,8 @@ def letter_and_packet(plan_slug: str, voice: str, dates: CaseDates, *, unsure: b
         payer=Payer(name="Sample Health Plan", appeals_fax="(800) 555-0100"),
         denial_type=denial_type,
         criteria=SAMPLE_CRITERIA,
-        deadlines=compute_deadlines(list(plan_type.deadline_rules.all()), dates),
+        # The sample case is at a first written denial.
+        deadlines=compute_deadlines(rules_for(plan_type, AppealStage.FIRST_DENIAL), dates),
     )
     body = LetterTemplate.objects.get(denial_type=denial_type, voice=voice, payer=None, plan_type=None).body
     return render_letter_body(body, context), packet_from_context(context, body, voice=voice).html, context

@@ -19,7 +19,7 @@ from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.delivery.ready import deadlines_calendar
 from appeals.delivery.retention import purge_on
 from appeals.intake.models import Case
-from appeals.intake.steps import case_deadlines
+from appeals.intake.steps import case_deadlines, case_guidance
 from appeals.letters.arguments import case_arguments
 from appeals.letters.case_letter import letter_for_case
 from appeals.letters.models import Letter, LetterTemplate
@@ -80,8 +80,10 @@ def next_steps(order: Order) -> dict:
         "enclosures": case.denial_type.enclosure_list()
         + (plan_type.enclosure_list() if plan_type else [])
         + arguments["enclosures"],
+        # Where the person is: the request at this stage, where it goes, or why the letter cites no law.
+        "guidance": case_guidance(case),
         # What the plan type's rules mean for the person from here on (not arguments to the plan).
-        "guidance": arguments["guidance"],
+        "rules_guidance": arguments["guidance"],
         "deadlines": deadlines,
         "deadlines_for": deadlines_for,
         "has_calendar_dates": any(d.target and not d.assumed_start for d in deadlines),

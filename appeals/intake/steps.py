@@ -367,7 +367,7 @@ class StageGuidance:
 
 
 def case_guidance(case: Case) -> StageGuidance:
-    if case.step_answers("plan") is None:
+    if not case.has_answered("plan"):
         return StageGuidance()
     plan = case.typed_answers.plan
     if plan.is_unsure:

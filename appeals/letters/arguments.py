@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from appeals.catalog.models import Drug, ExceptionGround
+from appeals.catalog.models import AppealStage, Drug, ExceptionGround
 from appeals.intake.answers import CaseAnswers
 
 # Plan types (PlanType.slug) by the program whose rules an argument rests on.
@@ -62,7 +62,7 @@ MA_COVERAGE_CRITERIA_DENIALS = frozenset({"medical-necessity", "step-therapy", "
 
 # The plan step's stage answer, where the wizard asks it (values by meaning).
 # Without it a case is treated as answering a first written denial.
-PHARMACY_REJECTION_STAGES = frozenset({"pharmacy-rejection", "pharmacy_rejection"})
+PHARMACY_REJECTION_STAGES = frozenset({AppealStage.PHARMACY_REJECTION})
 
 YES = "yes"
 LOOKBACK_DAYS = 365
