@@ -110,11 +110,11 @@ def test_a_patient_goes_from_a_landing_page_into_the_wizard(page, live_site, dem
     page.get_by_role("button", name="Start").click()
 
     page.get_by_label("Employer plan, fully insured").check()
-    page.get_by_label("Date printed on the denial notice").fill("2099-01-01")
+    page.get_by_label("Date printed on the plan's latest letter").fill("2099-01-01")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("The notice date cannot be in the future.")).to_be_visible()
     expect(page.get_by_label("Employer plan, fully insured")).to_be_checked()  # kept after the error
-    page.get_by_label("Date printed on the denial notice").fill(days_ago(29))
+    page.get_by_label("Date printed on the plan's latest letter").fill(days_ago(29))
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", name="Patient", level=1)).to_be_visible()
@@ -140,7 +140,7 @@ def test_the_whole_wizard_on_a_phone_without_javascript(
     page.get_by_role("button", name="Start").click()
 
     page.get_by_label("Employer plan, self-funded").check()
-    page.get_by_label("Date printed on the denial notice").fill(days_ago(29))
+    page.get_by_label("Date printed on the plan's latest letter").fill(days_ago(29))
     page.get_by_role("button", name="Save and continue").click()
 
     for label, value in {"Patient's full name": "Ana Lucia Ferreira", "Date of birth": "1979-05-30", "Member ID": "CG55001",
