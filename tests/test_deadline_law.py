@@ -124,8 +124,10 @@ def test_g2_once_the_plan_decides_the_next_level_is_dated_from_that_decision():
     dates = CaseDates(notice_date=D(2026, 11, 10), today=D(2026, 11, 21), appeal_decided_on=D(2026, 11, 20))
     result = by_step(compute_deadlines(rules_for("employer-self-funded"), dates))
     next_level = result["file_next_level"]
-    assert next_level.due == D(2027, 3, 20) and not next_level.assumed_start  # not 2027-04-12
-    assert next_level.when == "must be received by Saturday, March 20, 2027"
+    # Four months from the decision is Saturday, March 20, 2027 (not 2027-04-12, counted from the plan's
+    # latest permitted decision); DOL's external review rule moves that Saturday to Monday.
+    assert next_level.due == D(2027, 3, 22) and not next_level.assumed_start
+    assert next_level.when == "must be received by Monday, March 22, 2027"
     assert next_level.aim_by == D(2027, 3, 19)
     assert "November 20, 2026" in next_level.counted_from
     part_d = by_step(compute_deadlines(rules_for("medicare-part-d"), dates))["file_next_level"]
@@ -204,7 +206,8 @@ def test_g4_a_deadline_on_a_saturday_is_flagged_and_not_moved():
     filing = by_step(compute_deadlines(rules_for("medicare-advantage"), HAND_CHECK))["file_appeal"]
     assert filing.due == D(2027, 1, 9) and filing.aim_by == D(2027, 1, 8)
     assert filing.notes == (
-        "January 9, 2027 is a Saturday; the rule does not move the deadline, so make sure it arrives by Friday, January 8, 2027.",
+        "January 9, 2027 is a Saturday; do not count on the deadline moving to the next business day: make sure it "
+        "arrives by Friday, January 8, 2027.",
     )
 
 
@@ -273,7 +276,46 @@ def test_a4_the_legal_date_is_computed_and_the_earlier_safe_date_shown():
     assert "Independence Day (observed)" in observed.notes[0] and "may not extend" in observed.notes[0]
     # A rule without the extension keeps the clamped date and only warns.
     plain = next_level(D(2026, 10, 31), rolls_forward=False)
-    assert plain.due == D(2027, 2, 28) and plain.aim_by == D(2027, 2, 26) and "does not move" in plain.notes[0]
+    assert plain.due == D(2027, 2, 28) and plain.aim_by == D(2027, 2, 26)
+    assert "do not count on the deadline moving" in plain.notes[0]
     # Counted from the date on the decision; the rule counts from its receipt, which is later.
     assert "counts from the day you receive it" in month_end.counted_from
     assert month_end.due <= add_period(D(2026, 11, 3), 4, "months", month_end_extends=True)
+
+
+def test_a4_only_the_federal_external_review_of_self_funded_plans_rolls_forward_in_the_shipped_rules():
+    rolling = {
+        (entry["slug"], stage, rule["step"]): rule["citation"]
+        for entry in PLAN_TYPES
+        for stage, content in entry["stages"].items()
+        for rule in content["rules"]
+        if rule.get("rolls_forward")
+    }
+    # DOL's process extends the last day in its own text; a state's process (insured plans) is the
+    # state's law, which the catalog does not hold, so those rules warn instead of moving the date.
+    assert rolling == {
+        ("employer-self-funded", "first_denial", "file_next_level"): "29 CFR 2590.715-2719(d)(2)(i)",
+        ("employer-self-funded", "appeal_denied", "file_next_level"): "29 CFR 2590.715-2719(d)(2)(i)",
+        ("employer-self-funded", "final_internal_denial", "file_appeal"): "29 CFR 2590.715-2719(d)(2)(i)",
+    }
+
+
+def stage_rules(slug: str, stage: str) -> list[SimpleNamespace]:
+    entry = next(plan for plan in PLAN_TYPES if plan["slug"] == slug)
+    defaults = {"amount": None, "unit": "days", "receipt_presumption_days": None, "automatic": False, "explanation": ""}
+    return [SimpleNamespace(**{**defaults, **rule}) for rule in entry["stages"][stage]["rules"]]
+
+
+def test_a4_a_self_funded_external_review_request_due_on_a_saturday_may_arrive_on_monday():
+    # Four months from September 9, 2026 is Saturday, January 9, 2027.
+    dates = CaseDates(notice_date=D(2026, 9, 9), today=D(2026, 9, 10))
+    federal = by_step(compute_deadlines(stage_rules("employer-self-funded", "final_internal_denial"), dates))
+    assert federal["file_appeal"].due == D(2027, 1, 11) and federal["file_appeal"].aim_by == D(2027, 1, 8)
+    assert "extends the last day to Monday, January 11, 2027" in federal["file_appeal"].notes[0]
+    # The state process of an insured plan: the date stays, flagged, with no claim about what the state's law says.
+    state = by_step(compute_deadlines(stage_rules("employer-fully-insured", "final_internal_denial"), dates))
+    assert state["file_appeal"].due == D(2027, 1, 9) and state["file_appeal"].aim_by == D(2027, 1, 8)
+    assert state["file_appeal"].notes == (
+        "January 9, 2027 is a Saturday; do not count on the deadline moving to the next business day: make sure it "
+        "arrives by Friday, January 8, 2027.",
+    )

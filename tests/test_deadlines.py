@@ -40,7 +40,8 @@ def test_employer_plan_standard_appeal():
     assert decision.due == D(2026, 4, 9) and decision.assumed_start and decision.status == "plan"
     # The next level counts from the plan's decision, which is not known yet: no date, only the window.
     assert result["file_next_level"].due is None and result["file_next_level"].status == "after_decision"
-    assert result["file_next_level"].when == "within 4 months of the date on the plan's decision on the appeal"
+    # DOL's external review rule counts from receipt of the decision (29 CFR 2590.715-2719(d)(2)(i)).
+    assert result["file_next_level"].when == "within 4 months of receiving the plan's decision on the appeal"
     # The next level decides after it receives a request, which follows the plan's decision.
     assert result["next_level_decision_standard"].due is None
     assert result["next_level_decision_standard"].when == "within 45 days of the reviewer receiving the request"

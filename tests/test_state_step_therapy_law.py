@@ -236,8 +236,12 @@ def test_diagnosis_and_prescriber_criteria_take_no_exception_ground_under_any_de
         assert not criterion_takes_exception_ground(Criterion.Kind.PRESCRIBER, denial)
         assert criterion_takes_exception_ground(Criterion.Kind.PRIOR_THERAPY, denial)
     assert not criterion_takes_exception_ground(Criterion.Kind.OTHER, "step-therapy")
-    # A site-of-care criterion keeps the payer's exception grounds (not a statute's).
-    assert criterion_takes_exception_ground(Criterion.Kind.OTHER, "site-of-care")
+    # A site-of-care requirement is answered with the clinical reason for the site: no drug
+    # exception ground ("tried before", "stable on the drug") answers where a drug is given.
+    assert not criterion_takes_exception_ground(Criterion.Kind.OTHER, "site-of-care")
+    assert not criterion_takes_exception_ground(Criterion.Kind.SEVERITY, "site-of-care")
+    # Other denial types keep the payer's exception terms.
+    assert criterion_takes_exception_ground(Criterion.Kind.OTHER, "medical-necessity")
 
 
 def test_no_state_law_without_a_ground_the_answers_support(demo_catalog):

@@ -317,8 +317,8 @@ def _filing_dates(
         )
     elif closed_reason(legal):
         notes.append(
-            f"{long_date(legal)} is {closed_reason(legal)}; the rule does not move the deadline, so make sure it "
-            f"arrives by {weekday_date(aim)}."
+            f"{long_date(legal)} is {closed_reason(legal)}; do not count on the deadline moving to the next business "
+            f"day: make sure it arrives by {weekday_date(aim)}."
         )
     return legal, (aim if aim != legal else None), tuple(notes)
 

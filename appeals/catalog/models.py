@@ -278,6 +278,11 @@ class AppealInstrument(models.Model):
         blank=True,
         help_text="Where it is sent when not to the plan's appeals address, e.g. 'the address on the redetermination notice'.",
     )
+    copy_to_plan = models.BooleanField(
+        default=True,
+        help_text="When the request goes to an outside reviewer: send the plan a copy (untick where there is no plan, "
+        "as in Original Medicare, whose claims a Medicare contractor decides).",
+    )
     law = models.CharField(
         max_length=400,
         blank=True,

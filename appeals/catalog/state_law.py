@@ -50,6 +50,7 @@ MARKET_BY_PLAN_TYPE = {
 
 # The denial type step-therapy statutes are written for.
 STEP_THERAPY_DENIAL = "step-therapy"
+SITE_OF_CARE_DENIAL = "site-of-care"
 
 # Criterion kinds a step-therapy statute speaks to: a required trial of another drug.
 # A diagnosis, severity, dosing, prescriber or safety-screening criterion is not a
@@ -68,12 +69,15 @@ def criterion_takes_exception_ground(kind: str | None, denial_type_slug: str) ->
     """Whether the wizard offers exception grounds for a criterion.  In a step-therapy
     denial the grounds are the statutes' own, so only the required trial takes one
     (a TB screening cannot be "contraindicated"); elsewhere they are the payer's
-    exception terms, for every kind but a diagnosis or prescriber requirement."""
+    exception terms, for every kind but a diagnosis or prescriber requirement.  A
+    site-of-care requirement is about where the drug is given, which no drug
+    exception ground ("tried before", "stable on the drug") answers: its answer is
+    the clinical reason for the site."""
     if kind in STEP_CRITERION_KINDS:
         return True
     if kind in NEVER_EXCEPTED_KINDS or kind is None:
         return False
-    return denial_type_slug != STEP_THERAPY_DENIAL
+    return denial_type_slug not in (STEP_THERAPY_DENIAL, SITE_OF_CARE_DENIAL)
 
 
 def validate_statute_grounds(value: object) -> None:
@@ -158,6 +162,11 @@ class StateStepTherapyLaw(models.Model):
     deemed_approved_subsection = models.CharField(max_length=60, blank=True)
     exception_form = models.CharField(
         max_length=255, blank=True, help_text="A form the statute requires for the request, attached to the letter."
+    )
+    prescriber_submits = models.BooleanField(
+        default=False,
+        help_text="The statute's text has the prescriber submit the exception request (Texas (b): 'the prescribing "
+        "provider submits'). A patient's letter then points to the prescriber's request instead of making it.",
     )
     carve_outs = models.TextField(blank=True, help_text="e.g. no step therapy at all for stage IV metastatic cancer.")
     notes = models.TextField(blank=True, help_text="What was not read or not verified, and anything else staff should know.")

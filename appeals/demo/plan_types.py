@@ -35,7 +35,7 @@ FINAL_INTERNAL_DENIAL = "final_internal_denial"
 STAGES = (PHARMACY_REJECTION, FIRST_DENIAL, APPEAL_DENIED, FINAL_INTERNAL_DENIAL)
 
 
-def _rule(step, amount, unit, counted_from, citation, verification, explanation, *, presumption=0, automatic=False):
+def _rule(step, amount, unit, counted_from, citation, verification, explanation, *, presumption=0, automatic=False, rolls=False):
     rule = {
         "step": step,
         "amount": amount,
@@ -49,11 +49,23 @@ def _rule(step, amount, unit, counted_from, citation, verification, explanation,
         rule["receipt_presumption_days"] = presumption
     if automatic:
         rule["automatic"] = True
+    if rolls:
+        rule["rolls_forward"] = True
     return rule
 
 
 def _instrument(
-    title, request, decided_by, law, person_note, *, reviews_decision=True, to_plan=True, send_to="", verification="V"
+    title,
+    request,
+    decided_by,
+    law,
+    person_note,
+    *,
+    reviews_decision=True,
+    to_plan=True,
+    send_to="",
+    copy_to_plan=True,
+    verification="V",
 ):
     return {
         "title": title,
@@ -62,6 +74,7 @@ def _instrument(
         "decided_by": decided_by,
         "addressed_to_plan": to_plan,
         "send_to": send_to,
+        "copy_to_plan": copy_to_plan,
         "law": law,
         "person_note": person_note,
         "verification": verification,
@@ -207,6 +220,7 @@ _DOL_EXTERNAL_AS_NEXT = [
         "29 CFR 2590.715-2719(d)(2)(i)",
         "S",
         "Within 4 months of receiving the final internal denial. " + _DOL_EXTERNAL_WHEN,
+        rolls=True,
     ),
     _rule(
         "next_level_decision_standard",
@@ -236,6 +250,7 @@ _DOL_EXTERNAL_FILE = _rule(
     "S",
     "Within 4 months of receiving the final internal denial (counted here from the date on the notice, to be "
     "safe), filed with the plan. " + _DOL_EXTERNAL_WHEN,
+    rolls=True,
 )
 
 # State external review (insured plans): the state statute sets the clocks; federal law sets the 4-month floor.
@@ -939,6 +954,7 @@ def _original_medicare_stages() -> dict:
             "automatically.",
             to_plan=False,
             send_to="the Qualified Independent Contractor named on the redetermination notice",
+            copy_to_plan=False,
         ),
         "rules": [
             _rule(
@@ -975,6 +991,8 @@ def _original_medicare_stages() -> dict:
                 "is denied on a Medicare Summary Notice or a remittance notice. Ask the office whether it gave an "
                 "Advance Beneficiary Notice, and come back with the denial.",
                 reviews_decision=False,
+                to_plan=False,
+                copy_to_plan=False,
             ),
             "rules": [],
         },
@@ -989,6 +1007,7 @@ def _original_medicare_stages() -> dict:
                 "ask for the next level yourself: nothing is forwarded automatically.",
                 to_plan=False,
                 send_to="the Medicare Administrative Contractor named on the Medicare Summary Notice",
+                copy_to_plan=False,
             ),
             "rules": [
                 _rule(

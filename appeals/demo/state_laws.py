@@ -84,6 +84,7 @@ STATE_LAWS = [
         "deemed_approved": False,
         "deemed_approved_subsection": "",
         "exception_form": "The Texas standard step-therapy exception request form (Tex. Ins. Code §1369.0546(b), §1369.304)",
+        "prescriber_submits": True,
         "carve_outs": "Tex. Ins. Code §1369.0547 (adults with a serious mental illness): no more than one failed drug "
         "per drug prescribed, generics aside (read; not applied by the letters).",
         "notes": "Not read: (c)(3)(C) in full, (c)(4) (stability) and the subsections after it, which set the response "
@@ -204,6 +205,7 @@ STATE_LAWS = [
         "deemed_approved": False,
         "deemed_approved_subsection": "",
         "exception_form": "",
+        "prescriber_submits": True,
         "carve_outs": "",
         "notes": "Subsection 4 onward (what a grant covers and any response time or grant by silence) was not in the "
         "copy read, so the letters print no Missouri clock. Subsection 2's other ground, the treating provider's "

@@ -17,7 +17,7 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
-from appeals.catalog.deadlines import CaseDates, Deadline, compute_deadlines
+from appeals.catalog.deadlines import FILE_APPEAL, CaseDates, Deadline, compute_deadlines
 from appeals.catalog.models import Criterion, ExceptionGround, IntakeSection
 from appeals.catalog.plan_rules import instrument_for, rules_by_plan_type_for_payer, rules_for
 from appeals.intake.answers import CaseAnswers
@@ -352,6 +352,10 @@ def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], st
         return next((d.due for d in deadlines if d.step == "file_appeal" and d.due), datetime.date.max)
 
     name = min(results, key=lambda plan_name: filing_due(results[plan_name]))
+    if plan.is_unsure:
+        # Only the earliest window to file is safe to plan by: what follows it (who decides,
+        # how fast, whether the case goes on by itself) is that other program's, not theirs.
+        return [d for d in results[name] if d.step == FILE_APPEAL], name
     return results[name], name
 
 

@@ -61,16 +61,24 @@ def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug
         opening = f"I ask you to cover {subject}."
         title = PLAIN_TITLES[stage]
     law = instrument.law if instrument is not None else ""
-    rights = plan_type.rights() if cites_law and stage in STAGES_WITH_APPEAL_RIGHTS else []
+    # The plan type's appeal rights are owed by the plan; a request to an outside reviewer
+    # (an IRE, a QIC, a state office, OPM) asserts none of them.
+    to_plan = instrument.addressed_to_plan if instrument else True
+    rights = plan_type.rights() if cites_law and to_plan and stage in STAGES_WITH_APPEAL_RIGHTS else []
     return {
         "instrument": {
             "stage": stage,
             "title": title,
             "opening": opening,
             "law_sentence": f"This request is made under {law}." if law else "",
+            "reviews_decision": reviews_decision,
+            # What the letter calls itself: a first request for coverage is not yet an appeal.
+            "noun": "appeal" if reviews_decision else "request",
             "decided_by": instrument.decided_by if instrument else "",
-            "addressed_to_plan": instrument.addressed_to_plan if instrument else True,
+            "addressed_to_plan": to_plan,
             "send_to": instrument.send_to if instrument else "",
+            # Original Medicare has no plan to copy: the Medicare contractor decided the claim.
+            "copy_to_plan": not to_plan and (instrument.copy_to_plan if instrument else True),
             "rights": rights,
             # A copy of the case file is asked for, not claimed as a right, where no cited right covers it.
             "ask_case_file": bool(rights)

@@ -87,6 +87,7 @@ def state_law_block(*, answers: CaseAnswers, plan_type: PlanType | None, denial_
         if law.deemed_approved and law.deemed_approved_subsection != law.clock_subsection
         else "",
         "exception_form": law.exception_form,
+        "prescriber_submits": law.prescriber_submits,
     }
 
 

@@ -36,14 +36,16 @@ DESCRIPTIONS = {
     "empty) and is_filing; due is empty while the step's start is not known",
     "state_law": "the state step-therapy statute that applies, empty when none does: state_name, policy_state_given, citation, grounds "
     "(each: subsection, wording, criteria, treatments), standard_clock, urgent_clock, clock_counted_from, "
-    "clock_subsection, deemed_approved, deemed_approved_subsection, exception_form",
+    "clock_subsection, deemed_approved, deemed_approved_subsection, exception_form, prescriber_submits (the statute "
+    "has the prescriber submit the request)",
     "arguments": "the plan type's arguments for this denial, asserted only where the answers support them: "
     "prescriber and patient (each voice: statement — the Part D supporting statement or empty: title, request, "
     "request_citation, certification, citation, items (name, reason); points — each text, citation; urgency — text, "
     "citation or empty), enclosures (lines), guidance and warnings (for the person, not the letter)",
     "instrument": "what the letter requests at the person's stage: title (for the RE line), opening (the sentence "
-    "making the request), law_sentence (empty when no law can be stated), decided_by, addressed_to_plan, send_to, "
-    "rights (the appeal rights owed at this stage; each: text, citation), ask_case_file, next_level, cites_law",
+    "making the request), law_sentence (empty when no law can be stated), reviews_decision, noun ('appeal', or "
+    "'request' before any written decision), decided_by, addressed_to_plan, send_to, copy_to_plan (an outside "
+    "reviewer's request also goes to the plan), rights (the appeal rights owed at this stage; each: text, citation), ask_case_file, next_level, cites_law",
 }
 
 

@@ -27,10 +27,12 @@ def load_statutes_and_retire_blanket_claims(apps, schema_editor):
     from appeals.demo.state_laws import STATE_LAWS
 
     StateStepTherapyLaw = apps.get_model("appeals", "StateStepTherapyLaw")
+    # The data module grows fields later migrations add; this one writes only the fields it knows.
+    known = {field.name for field in StateStepTherapyLaw._meta.get_fields()}
     for entry in STATE_LAWS:
         key = {name: entry[name] for name in ("state", "citation", "effective_date")}
         if not StateStepTherapyLaw.objects.filter(**key).exists():
-            StateStepTherapyLaw.objects.create(**entry)
+            StateStepTherapyLaw.objects.create(**{name: value for name, value in entry.items() if name in known})
 
     PlanType = apps.get_model("appeals", "PlanType")
     for plan_type in PlanType.objects.all():

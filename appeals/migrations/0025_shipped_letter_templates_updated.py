@@ -11,12 +11,9 @@ the shipped bodies adds this migration's hashes plus the replaced body's
 to a migration of its own.
 """
 
-import hashlib
-
 from django.db import migrations
-from django.utils import timezone
 
-from appeals.letters.defaults import default_body
+from appeals.letters.defaults import replace_unedited_bodies
 
 # SHA-256 of every body shipped before this migration, by voice.
 EARLIER_BODIES = {
@@ -33,34 +30,8 @@ EARLIER_BODIES = {
 REASON = "Shipped wording updated (rules by plan type, stage and state)"
 
 
-def _digest(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
 def update_unedited_templates(apps, schema_editor):
-    LetterTemplate = apps.get_model("appeals", "LetterTemplate")
-    HistoricalLetterTemplate = apps.get_model("appeals", "HistoricalLetterTemplate")
-    now = timezone.now()
-    for template in LetterTemplate.objects.all():
-        if _digest(template.body) not in EARLIER_BODIES.get(template.voice, set()):
-            continue
-        template.body = default_body(template.voice)
-        template.updated_at = now
-        template.save(update_fields=["body", "updated_at"])
-        HistoricalLetterTemplate.objects.create(
-            id=template.id,
-            name=template.name,
-            voice=template.voice,
-            body=template.body,
-            active=template.active,
-            updated_at=now,
-            denial_type_id=template.denial_type_id,
-            payer_id=template.payer_id,
-            plan_type_id=template.plan_type_id,
-            history_date=now,
-            history_type="~",
-            history_change_reason=REASON,
-        )
+    replace_unedited_bodies(apps, EARLIER_BODIES, REASON)
 
 
 class Migration(migrations.Migration):

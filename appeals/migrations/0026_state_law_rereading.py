@@ -16,9 +16,11 @@ def add_and_refresh_statutes(apps, schema_editor):
 
     StateStepTherapyLaw = apps.get_model("appeals", "StateStepTherapyLaw")
     History = apps.get_model("appeals", "HistoricalStateStepTherapyLaw")
+    # The data module grows fields later migrations add; this one writes only the fields it knows.
+    known = {field.name for field in StateStepTherapyLaw._meta.get_fields()}
     for entry in STATE_LAWS:
         lookup = {name: entry[name] for name in KEY}
-        fields = {name: value for name, value in entry.items() if name not in KEY}
+        fields = {name: value for name, value in entry.items() if name not in KEY and name in known}
         law = StateStepTherapyLaw.objects.filter(**lookup).first()
         if law is None:
             StateStepTherapyLaw.objects.create(**lookup, **fields)

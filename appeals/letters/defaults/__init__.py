@@ -3,7 +3,10 @@ denial type so staff can tailor each on its own."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+
+from django.utils import timezone
 
 from appeals.catalog.models import DenialType
 from appeals.letters.models import LetterTemplate
@@ -31,3 +34,38 @@ def ensure_default_letter_templates() -> int:
                 )
                 added += 1
     return added
+
+
+def body_digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def replace_unedited_bodies(apps, shipped_before: dict[str, set[str]], reason: str) -> None:
+    """For a data migration: a template whose body is still exactly one DenialHelp shipped
+    (its SHA-256 is in ``shipped_before`` for its voice; staff never edited it) takes the
+    body shipped now, with a history entry giving ``reason``.  An edited template is left
+    alone: staff compare it with the shipped body in the template's preview."""
+    template_model = apps.get_model("appeals", "LetterTemplate")
+    history_model = apps.get_model("appeals", "HistoricalLetterTemplate")
+    now = timezone.now()
+    for template in template_model.objects.all():
+        if body_digest(template.body) not in shipped_before.get(template.voice, set()):
+            continue
+        template.body = default_body(template.voice)
+        template.updated_at = now
+        template.save(update_fields=["body", "updated_at"])
+        # Historical models in migrations do not record saves themselves.
+        history_model.objects.create(
+            id=template.id,
+            name=template.name,
+            voice=template.voice,
+            body=template.body,
+            active=template.active,
+            updated_at=now,
+            denial_type_id=template.denial_type_id,
+            payer_id=template.payer_id,
+            plan_type_id=template.plan_type_id,
+            history_date=now,
+            history_type="~",
+            history_change_reason=reason,
+        )
