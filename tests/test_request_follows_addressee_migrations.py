@@ -61,6 +61,14 @@ def test_rows_shipped_before_follow_the_request_and_edited_rows_are_left_alone(m
         plan_type=insured, stage="final_internal_denial", step="file_appeal", amount=4, unit="months",
         counted_from="notice_receipt", citation="45 CFR 147.136(c)(2)(vi)",
     )  # fmt: skip
+    individual = _plan_type(apps, "aca-individual")
+    exception_request = AppealInstrument.objects.create(
+        plan_type=individual, stage="pharmacy_rejection", title="Request for a coverage decision and formulary exception",
+        decided_by="the plan", reviews_decision=False,
+        person_note="There is no written denial yet, so the first step is a coverage request. For a drug not on the "
+        "plan's list, the plan must have an exception process: 72 hours for a decision, 24 hours when waiting could "
+        "seriously harm the patient.",
+    )  # fmt: skip
     texas = StateStepTherapyLaw.objects.get(state="TX", citation="Tex. Ins. Code §1369.0546")
     south_dakota = StateStepTherapyLaw.objects.get(state="SD")
 
@@ -84,6 +92,7 @@ def test_rows_shipped_before_follow_the_request_and_edited_rows_are_left_alone(m
     redetermination = AppealInstrument.objects.get(pk=redetermination.pk)
     assert not redetermination.copy_to_plan and not redetermination.addressed_to_plan
     assert not AppealInstrument.objects.get(pk=before_any_claim.pk).addressed_to_plan
+    assert "external exception review" in AppealInstrument.objects.get(pk=exception_request.pk).person_note
     # DOL's rule moves a weekend last day; staff's edited copy and a state process's rule are left as they are.
     assert AppealDeadlineRule.objects.get(pk=shipped_rule.pk).rolls_forward
     assert not AppealDeadlineRule.objects.get(pk=edited_rule.pk).rolls_forward

@@ -484,7 +484,9 @@ def _aca_stages() -> dict:
                 "PHSA §2719 (42 U.S.C. 300gg-19); 45 CFR 147.136 and 156.122(c)",
                 "There is no written denial yet, so the first step is a coverage request. For a drug not on the "
                 "plan's list, the plan must have an exception process: 72 hours for a decision, 24 hours when "
-                "waiting could seriously harm the patient.",
+                "waiting could seriously harm the patient. If the plan refuses the exception, you can ask for an "
+                "external exception review by an independent review organization (45 CFR 156.122(c)), decided on "
+                "the same clocks, as well as appeal within 180 days.",
                 reviews_decision=False,
                 verification="S",
             ),

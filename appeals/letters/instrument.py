@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 
 from appeals.catalog.models import AppealInstrument, AppealStage, DenialType, PlanType
-from appeals.catalog.plan_rules import instrument_for
+from appeals.catalog.plan_rules import instrument_for, rules_for
 from appeals.intake.answers import CaseAnswers
 
 # The stages at which the plan itself reviews its own decision: the plan type's
@@ -65,6 +65,10 @@ def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug
     # (an IRE, a QIC, a state office, OPM) asserts none of them.
     to_plan = instrument.addressed_to_plan if instrument else True
     rights = plan_type.rights() if cites_law and to_plan and stage in STAGES_WITH_APPEAL_RIGHTS else []
+    next_level = plan_type.next_level if cites_law and stage == AppealStage.FIRST_DENIAL else ""
+    automatic = None
+    if next_level:
+        automatic = next((r for r in rules_for(plan_type, stage) if r.step == "file_next_level" and r.automatic), None)
     return {
         "instrument": {
             "stage": stage,
@@ -84,7 +88,10 @@ def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug
             "ask_case_file": bool(rights)
             and not any("cop" in r["text"].lower() or "case file" in r["text"].lower() for r in rights),
             # Who decides after this request, only where the request is the plan's first appeal.
-            "next_level": plan_type.next_level if cites_law and stage == AppealStage.FIRST_DENIAL else "",
+            "next_level": next_level,
+            # Where the plan must send the case on by itself (Medicare Advantage), the rule that says so:
+            # the letter then does not say the patient will ask.
+            "next_level_automatic_citation": automatic.citation if automatic else "",
             "cites_law": cites_law,
         }
     }

@@ -45,7 +45,7 @@ DESCRIPTIONS = {
     "instrument": "what the letter requests at the person's stage: title (for the RE line), opening (the sentence "
     "making the request), law_sentence (empty when no law can be stated), reviews_decision, noun ('appeal', or "
     "'request' before any written decision), decided_by, addressed_to_plan, send_to, copy_to_plan (an outside "
-    "reviewer's request also goes to the plan), rights (the appeal rights owed at this stage; each: text, citation), ask_case_file, next_level, cites_law",
+    "reviewer's request also goes to the plan), rights (the appeal rights owed at this stage; each: text, citation), ask_case_file, next_level, next_level_automatic_citation (the rule that has the plan forward the case itself, or empty), cites_law",
 }
 
 

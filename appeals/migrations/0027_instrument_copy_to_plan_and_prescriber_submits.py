@@ -9,6 +9,9 @@ external review deadline that moves off a weekend — brought to existing databa
   extends a last day on a weekend or federal holiday, and a four-month count with
   no matching day, for self-funded employer plans.
 
+- An individual-market exception request tells the person of the external exception
+  review that follows a refusal (45 CFR 156.122(c)).
+
 A shipped row staff changed in the admin (it has a "changed" history entry) is
 left as it is; the values come from the data modules the demo loader uses.
 """
@@ -19,6 +22,12 @@ ORIGINAL_MEDICARE = "original-medicare-part-b"
 SELF_FUNDED = "employer-self-funded"
 DOL_FILING_RULE = "29 CFR 2590.715-2719(d)(2)(i)"
 STATE_LAW_KEY = ("state", "citation", "effective_date")
+INDIVIDUAL = "aca-individual"
+EARLIER_INDIVIDUAL_EXCEPTION_NOTE = (
+    "There is no written denial yet, so the first step is a coverage request. For a drug not on the plan's list, the "
+    "plan must have an exception process: 72 hours for a decision, 24 hours when waiting could seriously harm the "
+    "patient."
+)
 
 
 def _edited(History, pk) -> bool:
@@ -45,6 +54,11 @@ def bring_rows_up_to_date(apps, schema_editor):
             instrument.copy_to_plan = wanted["copy_to_plan"]
             instrument.addressed_to_plan = wanted["addressed_to_plan"]
             instrument.save(update_fields=["copy_to_plan", "addressed_to_plan"])
+
+    note = shipped[INDIVIDUAL]["pharmacy_rejection"]["instrument"]["person_note"]
+    AppealInstrument.objects.filter(
+        plan_type__slug=INDIVIDUAL, stage="pharmacy_rejection", person_note=EARLIER_INDIVIDUAL_EXCEPTION_NOTE
+    ).update(person_note=note)
 
     for stage, content in shipped[SELF_FUNDED].items():
         for wanted in content["rules"]:
