@@ -50,6 +50,7 @@ class Row:
     drug: str = "anifrolumab"
     payer: str = "cigna"
     expedited: bool = False
+    already_given: bool = False  # a payment request for a drug already given (post-service)
     cites: tuple[str, ...] = ()
     never: tuple[str, ...] = ()
     clocks: dict = field(default_factory=dict)
@@ -82,6 +83,9 @@ ROWS = [
         packet=("To Aetna, Appeals",)),  # DOL's external review is filed with the plan
     Row("esf-first-tx-site", "employer-self-funded", "first_denial", "site-of-care", drug="atezolizumab", payer="anthem",
         never=(TEXAS, *NO_STATE_LAW), clocks=ERISA_FIRST),
+    # G6: a drug already given is a payment request, whose decision clocks the catalog does not hold: none is stated.
+    Row("esf-first-already-given", "employer-self-funded", "first_denial", "step-therapy", already_given=True,
+        cites=("Appeal of an adverse benefit determination",), never=("The plan must decide", "30 days")),
     Row("esf-first-expedited", "employer-self-funded", "first_denial", "step-therapy", expedited=True,
         cites=("29 CFR 2560.503-1(i)(2)(i)",), never=(TEXAS,), clocks=ERISA_FIRST),
     # --- Employer plans, fully insured: the state where the policy was issued (E15, E16, E17, A7) ---
@@ -211,6 +215,8 @@ def case_for(row: Row) -> Case:
     answer_every_step(case)
     case = Case.objects.get(pk=case.pk)
     plan = {**case.step_answers("plan"), "plan_type": row.plan, "stage": row.stage, "expedited": row.expedited}
+    if row.already_given:
+        plan["already_given"] = True
     save_answers(case, "plan", plan)
     patient = {**case.step_answers("patient"), "state": row.patient_state or row.policy_state}
     patient["policy_state"] = row.policy_state if row.patient_state else ""

@@ -61,6 +61,12 @@ def test_rows_shipped_before_follow_the_request_and_edited_rows_are_left_alone(m
         plan_type=insured, stage="final_internal_denial", step="file_appeal", amount=4, unit="months",
         counted_from="notice_receipt", citation="45 CFR 147.136(c)(2)(vi)",
     )  # fmt: skip
+    part_d = _plan_type(apps, "medicare-part-d")
+    part_d.enclosures = (
+        "The prescriber's supporting statement (or the plan's coverage-determination form), required for an exception\n"
+        "Our own line"
+    )
+    part_d.save()
     individual = _plan_type(apps, "aca-individual")
     exception_request = AppealInstrument.objects.create(
         plan_type=individual, stage="pharmacy_rejection", title="Request for a coverage decision and formulary exception",
@@ -92,6 +98,12 @@ def test_rows_shipped_before_follow_the_request_and_edited_rows_are_left_alone(m
     redetermination = AppealInstrument.objects.get(pk=redetermination.pk)
     assert not redetermination.copy_to_plan and not redetermination.addressed_to_plan
     assert not AppealInstrument.objects.get(pk=before_any_claim.pk).addressed_to_plan
+    PlanType = new.apps.get_model("appeals", "PlanType")
+    assert PlanType.objects.get(pk=part_d.pk).enclosures.splitlines() == [
+        "If the member files: the prescriber's supporting statement (or the plan's coverage-determination form), "
+        "required for an exception; a letter from the prescriber makes the statement itself",
+        "Our own line",
+    ]
     assert "external exception review" in AppealInstrument.objects.get(pk=exception_request.pk).person_note
     # DOL's rule moves a weekend last day; staff's edited copy and a state process's rule are left as they are.
     assert AppealDeadlineRule.objects.get(pk=shipped_rule.pk).rolls_forward

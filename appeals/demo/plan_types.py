@@ -1427,6 +1427,13 @@ APPEAL_RIGHTS = {
 APPEAL_RIGHTS["medicare-advantage-part-d"] = APPEAL_RIGHTS["medicare-part-d"]
 
 _CMS_1696 = "Appointment of Representative (form CMS-1696), if someone other than the enrollee or the prescriber files"
+# An exception needs the prescriber's supporting statement (42 CFR 423.578(b)(5)); the
+# prescriber's own letter makes it, so only a member's letter needs it enclosed.
+_PART_D_STATEMENT_ENCLOSURE = (
+    "If the member files: the prescriber's supporting statement (or the plan's coverage-determination form), required "
+    "for an exception; a letter from the prescriber makes the statement itself"
+)
+
 # What to attach beyond the records every appeal needs (domain-facts.md §4, enclosures and who may file).
 ENCLOSURES = {
     "employer-self-funded": "The plan's authorized-representative form, if the plan's procedure requires one for a "
@@ -1436,9 +1443,14 @@ ENCLOSURES = {
     "non-federal-governmental": "The plan's authorized-representative form, if the plan's procedure requires one for a "
     "non-urgent appeal filed by the physician",
     "aca-individual": "",
-    "medicare-part-d": "The prescriber's supporting statement (or the plan's coverage-determination form), required "
-    "for an exception\n" + _CMS_1696 + "\nWhen the prescriber files a standard redetermination: a copy of the notice "
-    "telling the enrollee that the prescriber is filing it (42 CFR 423.580)",
+    "medicare-part-d": "\n".join(
+        [
+            _PART_D_STATEMENT_ENCLOSURE,
+            _CMS_1696,
+            "When the prescriber files a standard redetermination: a copy of the notice telling the enrollee that the "
+            "prescriber is filing it (42 CFR 423.580)",
+        ]
+    ),
     "medicare-advantage": "Appointment of Representative (form CMS-1696), if someone other than the enrollee or a "
     "treating physician files\nWhen the treating physician files a standard reconsideration: a copy of the notice "
     "telling the enrollee that the physician is filing it (42 CFR 422.578; 422.582(a))",

@@ -17,7 +17,7 @@ from django import forms
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 
-from appeals.catalog.deadlines import FILE_APPEAL, CaseDates, Deadline, compute_deadlines
+from appeals.catalog.deadlines import FILE_APPEAL, PLAN_DECISION_STEPS, CaseDates, Deadline, compute_deadlines
 from appeals.catalog.models import Criterion, ExceptionGround, IntakeSection
 from appeals.catalog.plan_rules import instrument_for, rules_by_plan_type_for_payer, rules_for
 from appeals.intake.answers import CaseAnswers
@@ -352,6 +352,11 @@ def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], st
         return next((d.due for d in deadlines if d.step == "file_appeal" and d.due), datetime.date.max)
 
     name = min(results, key=lambda plan_name: filing_due(results[plan_name]))
+    if plan.already_given:
+        # A payment request for a drug already given runs on post-service decision clocks (ERISA 60
+        # days, Medicare's payment clocks), which the catalog does not hold: state no decision clock
+        # rather than the pre-service one.  Filing windows are the same for both.
+        results = {key: [d for d in found if d.step not in PLAN_DECISION_STEPS] for key, found in results.items()}
     if plan.is_unsure:
         # Only the earliest window to file is safe to plan by: what follows it (who decides,
         # how fast, whether the case goes on by itself) is that other program's, not theirs.

@@ -9,6 +9,8 @@ external review deadline that moves off a weekend — brought to existing databa
   extends a last day on a weekend or federal holiday, and a four-month count with
   no matching day, for self-funded employer plans.
 
+- A Part D letter from the prescriber carries the supporting statement itself: the
+  enclosure line asks for a separate statement only when the member files.
 - An individual-market exception request tells the person of the external exception
   review that follows a refusal (45 CFR 156.122(c)).
 
@@ -23,6 +25,10 @@ SELF_FUNDED = "employer-self-funded"
 DOL_FILING_RULE = "29 CFR 2590.715-2719(d)(2)(i)"
 STATE_LAW_KEY = ("state", "citation", "effective_date")
 INDIVIDUAL = "aca-individual"
+PART_D_TYPES = ("medicare-part-d", "medicare-advantage-part-d")
+EARLIER_STATEMENT_ENCLOSURE = (
+    "The prescriber's supporting statement (or the plan's coverage-determination form), required for an exception"
+)
 EARLIER_INDIVIDUAL_EXCEPTION_NOTE = (
     "There is no written denial yet, so the first step is a coverage request. For a drug not on the plan's list, the "
     "plan must have an exception process: 72 hours for a decision, 24 hours when waiting could seriously harm the "
@@ -54,6 +60,15 @@ def bring_rows_up_to_date(apps, schema_editor):
             instrument.copy_to_plan = wanted["copy_to_plan"]
             instrument.addressed_to_plan = wanted["addressed_to_plan"]
             instrument.save(update_fields=["copy_to_plan", "addressed_to_plan"])
+
+    PlanType = apps.get_model("appeals", "PlanType")
+    enclosures = {entry["slug"]: entry["enclosures"] for entry in PLAN_TYPES}
+    for plan_type in PlanType.objects.filter(slug__in=PART_D_TYPES):
+        lines = plan_type.enclosures.splitlines()
+        if EARLIER_STATEMENT_ENCLOSURE in lines:
+            wanted = enclosures[plan_type.slug].splitlines()[0]
+            plan_type.enclosures = "\n".join(wanted if line == EARLIER_STATEMENT_ENCLOSURE else line for line in lines)
+            plan_type.save(update_fields=["enclosures"])
 
     note = shipped[INDIVIDUAL]["pharmacy_rejection"]["instrument"]["person_note"]
     AppealInstrument.objects.filter(
