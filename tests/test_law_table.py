@@ -174,7 +174,9 @@ ROWS = [
         packet=("To The Medicare Administrative Contractor",
                 "Sent to the Medicare Administrative Contractor named on the Medicare Summary Notice",
                 "The notice of the decision being reviewed"),
-        packet_never=("Humana, Appeals", "The denial notice from Humana", "a copy to Humana")),
+        packet_never=("Humana, Appeals", "The denial notice from Humana", "a copy to Humana", ",,"),
+        # The contractor reviews its own decision, so the redetermination's own right is claimed.
+        patient_cites=("A redetermination by someone who did not make the initial determination (42 CFR 405.948)",)),
     Row("om-appeal-denied", "original-medicare-part-b", "appeal_denied", "medical-necessity", drug="pembrolizumab",
         payer="humana", cites=("Qualified Independent Contractor",), never=("Copy: Humana", "42 CFR 405.948"),
         clocks={"file_appeal": (180, D)},

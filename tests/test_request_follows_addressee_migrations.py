@@ -33,6 +33,11 @@ def test_rows_shipped_before_follow_the_request_and_edited_rows_are_left_alone(m
     StateStepTherapyLaw = apps.get_model("appeals", "StateStepTherapyLaw")
 
     medicare = _plan_type(apps, "original-medicare-part-b")
+    medicare.next_level = (
+        "Reconsideration by a Qualified Independent Contractor, which you must ask for yourself, then an ALJ, the "
+        "Medicare Appeals Council and federal court"
+    )
+    medicare.save()
     redetermination = AppealInstrument.objects.create(
         plan_type=medicare, stage="first_denial", title="Request for redetermination", decided_by="the MAC",
         addressed_to_plan=False,
@@ -99,6 +104,7 @@ def test_rows_shipped_before_follow_the_request_and_edited_rows_are_left_alone(m
     assert not redetermination.copy_to_plan and not redetermination.addressed_to_plan
     assert not AppealInstrument.objects.get(pk=before_any_claim.pk).addressed_to_plan
     PlanType = new.apps.get_model("appeals", "PlanType")
+    assert "on the beneficiary's own request" in PlanType.objects.get(pk=medicare.pk).next_level
     assert PlanType.objects.get(pk=part_d.pk).enclosures.splitlines() == [
         "If the member files: the prescriber's supporting statement (or the plan's coverage-determination form), "
         "required for an exception; a letter from the prescriber makes the statement itself",

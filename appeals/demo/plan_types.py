@@ -1588,8 +1588,8 @@ PLAN_TYPES = [
         "stand-alone Part D plan covers only pharmacy drugs.",
         "governing_law": "SSA §1869; 42 CFR 405 Subpart I",
         "first_level_reviewer": "The Medicare Administrative Contractor (redetermination)",
-        "next_level": "Reconsideration by a Qualified Independent Contractor, which you must ask for yourself, then an "
-        "ALJ, the Medicare Appeals Council and federal court",
+        "next_level": "Reconsideration by a Qualified Independent Contractor, on the beneficiary's own request (nothing "
+        "is forwarded), then an ALJ, the Medicare Appeals Council and federal court",
         "state_step_therapy_law_applies": False,
         "stages": _original_medicare_stages(),
     },

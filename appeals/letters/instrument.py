@@ -44,6 +44,18 @@ def _subject(drug_name: str, denial_type: DenialType, notice_date, reviews_decis
     return f"{drug_name}, which was refused {denial_type.title_phrase}"
 
 
+def _reviews_its_own_decision(instrument: AppealInstrument | None, stage: str) -> bool:
+    """Whether this request goes back to whoever made the decision, which is who owes the plan
+    type's appeal rights: the plan at its own appeal levels, or, where there is no plan (Original
+    Medicare), the Medicare contractor at its redetermination.  A request to an outside reviewer
+    (an IRE, a QIC, a state office, OPM) asserts none of them."""
+    if stage not in STAGES_WITH_APPEAL_RIGHTS:
+        return False
+    if instrument is None or instrument.addressed_to_plan:
+        return True
+    return not instrument.copy_to_plan and stage == AppealStage.FIRST_DENIAL
+
+
 def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug_name: str, denial_type: DenialType) -> dict:
     plan = answers.plan
     stage = plan.appeal_stage
@@ -61,10 +73,8 @@ def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug
         opening = f"I ask you to cover {subject}."
         title = PLAIN_TITLES[stage]
     law = instrument.law if instrument is not None else ""
-    # The plan type's appeal rights are owed by the plan; a request to an outside reviewer
-    # (an IRE, a QIC, a state office, OPM) asserts none of them.
     to_plan = instrument.addressed_to_plan if instrument else True
-    rights = plan_type.rights() if cites_law and to_plan and stage in STAGES_WITH_APPEAL_RIGHTS else []
+    rights = plan_type.rights() if cites_law and _reviews_its_own_decision(instrument, stage) else []
     next_level = plan_type.next_level if cites_law and stage == AppealStage.FIRST_DENIAL else ""
     automatic = None
     if next_level:

@@ -11,6 +11,8 @@ external review deadline that moves off a weekend — brought to existing databa
 
 - A Part D letter from the prescriber carries the supporting statement itself: the
   enclosure line asks for a separate statement only when the member files.
+- Original Medicare's next level is described without a "you" that a letter to the
+  contractor would misread.
 - An individual-market exception request tells the person of the external exception
   review that follows a refusal (45 CFR 156.122(c)).
 
@@ -25,6 +27,10 @@ SELF_FUNDED = "employer-self-funded"
 DOL_FILING_RULE = "29 CFR 2590.715-2719(d)(2)(i)"
 STATE_LAW_KEY = ("state", "citation", "effective_date")
 INDIVIDUAL = "aca-individual"
+EARLIER_ORIGINAL_MEDICARE_NEXT_LEVEL = (
+    "Reconsideration by a Qualified Independent Contractor, which you must ask for yourself, then an ALJ, the Medicare "
+    "Appeals Council and federal court"
+)
 PART_D_TYPES = ("medicare-part-d", "medicare-advantage-part-d")
 EARLIER_STATEMENT_ENCLOSURE = (
     "The prescriber's supporting statement (or the plan's coverage-determination form), required for an exception"
@@ -69,6 +75,11 @@ def bring_rows_up_to_date(apps, schema_editor):
             wanted = enclosures[plan_type.slug].splitlines()[0]
             plan_type.enclosures = "\n".join(wanted if line == EARLIER_STATEMENT_ENCLOSURE else line for line in lines)
             plan_type.save(update_fields=["enclosures"])
+
+    next_level = next(entry["next_level"] for entry in PLAN_TYPES if entry["slug"] == ORIGINAL_MEDICARE)
+    PlanType.objects.filter(slug=ORIGINAL_MEDICARE, next_level=EARLIER_ORIGINAL_MEDICARE_NEXT_LEVEL).update(
+        next_level=next_level
+    )
 
     note = shipped[INDIVIDUAL]["pharmacy_rejection"]["instrument"]["person_note"]
     AppealInstrument.objects.filter(
