@@ -81,14 +81,21 @@ def pytest_report_header(config):
 REAL_PROCESS_FIXTURES = frozenset({"celery_worker", "live_site", "live_server", "chromium_path"})
 
 
+def _starts_a_real_process(item) -> bool:
+    # A marker can be forgotten; a fixture that starts a real process cannot hide.
+    uses_a_real_process = REAL_PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("pipeline") or item.get_closest_marker("browser") or uses_a_real_process)
+
+
 def pytest_collection_modifyitems(config, items):
     if not FREEZE_TIME_AT:
+        # The tests that start processes are the longest (tens of seconds, much of it waiting):
+        # run first, they overlap the rest instead of leaving one process busy at the end.
+        items.sort(key=lambda item: not _starts_a_real_process(item))
         return
     skip = pytest.mark.skip(reason="worker processes and Chromium run on the real clock, not FREEZE_TIME_AT")
     for item in items:
-        # A marker can be forgotten; a fixture that starts a real process cannot hide.
-        uses_a_real_process = REAL_PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-        if item.get_closest_marker("pipeline") or item.get_closest_marker("browser") or uses_a_real_process:
+        if _starts_a_real_process(item):
             item.add_marker(skip)
 
 
@@ -378,20 +385,35 @@ def fake_stripe(settings):
         fake.stop()
 
 
+# PDFs WeasyPrint made in this process, by the packet HTML they were made from.  Many
+# tests start from the same paid case, whose packet is byte-for-byte the same HTML;
+# WeasyPrint's output for the same HTML is the same, so it is made once (about a
+# second each time otherwise).  Only the ``paid_letter`` fixture uses it: tests of
+# rendering itself still call WeasyPrint.
+_PDF_BY_HTML: dict[str, object] = {}
+
+
 @pytest.fixture
-def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbacks):
+def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbacks, monkeypatch):
     """A case paid on the local payment page, its letter rendered (the task's logic, run here)."""
-    from appeals.letters.rendering import render_packet
+    from appeals.letters import rendering
     from appeals.models import Order
     from tests.support.payment_helpers import pay, reviewed_case
 
+    def html_to_pdf_once(html: str):
+        if html not in _PDF_BY_HTML:
+            _PDF_BY_HTML[html] = real_html_to_pdf(html)
+        return _PDF_BY_HTML[html]
+
+    real_html_to_pdf = rendering.html_to_pdf
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""
     case, case_url = reviewed_case(client)
     client.post(pay(client, case_url)["Location"], {"pay": ""})
     order = Order.objects.get(case=case)
-    with django_capture_on_commit_callbacks(execute=True):
-        render_packet(order.letter.pk)
+    with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
+        patch.setattr(rendering, "html_to_pdf", html_to_pdf_once)
+        rendering.render_packet(order.letter.pk)
     order.refresh_from_db()
     return order
 

@@ -43,7 +43,7 @@ def long_letter_template(case) -> LetterTemplate:
     """A real, long letter (the criteria and treatments restated many times),
     so that a render lasts long enough to be interrupted."""
     body = prescriber_template(case).body
-    repeated = "{% for _ in '" + "x" * 40 + "' %}" + body + "{% endfor %}"
+    repeated = "{% for _ in '" + "x" * 15 + "' %}" + body + "{% endfor %}"
     return LetterTemplate.objects.create(
         name="Long letter", denial_type=case.denial_type, voice=LetterTemplate.Voice.PRESCRIBER, body=repeated
     )
@@ -57,7 +57,7 @@ def test_a_worker_killed_mid_render_loses_nothing(client, tmp_path):
     template = long_letter_template(case)
     # The lease after which a render counts as stalled; longer than one render
     # of the long letter on a busy machine, short enough for a test.
-    lease = {"LETTER_RENDER_LEASE_SECONDS": "15", "LETTER_SWEEP_SECONDS": "1"}
+    lease = {"LETTER_RENDER_LEASE_SECONDS": "8", "LETTER_SWEEP_SECONDS": "1"}
 
     first = start_worker(tmp_path / "first.log", **lease)
     try:

@@ -22,12 +22,28 @@ pytestmark = pytest.mark.django_db
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
+def _manifest_storages(storages: dict) -> dict:
+    return {**storages, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
+
+
+@pytest.fixture(scope="module")
+def _collected_once(tmp_path_factory):
+    """collectstatic run once for the module (several seconds: it hashes and compresses
+    every file, the admin's included); each test then points the settings at it."""
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("static") / "collected"
+    with override_settings(STATIC_ROOT=root, STORAGES=_manifest_storages(django_settings.STORAGES)):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
 @pytest.fixture
-def collected_static(settings, tmp_path):
+def collected_static(settings, _collected_once):
     """The static files storage production uses, filled by collectstatic."""
-    settings.STATIC_ROOT = tmp_path / "collected"
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": MANIFEST_STORAGE}}
-    call_command("collectstatic", interactive=False, verbosity=0)
+    settings.STATIC_ROOT = _collected_once
+    settings.STORAGES = _manifest_storages(settings.STORAGES)
     return settings.STATIC_ROOT
 
 

@@ -3,11 +3,14 @@ process set starting, serving and stopping without leaving anything behind."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -60,6 +63,21 @@ def alive(pids: set[int]) -> set[int]:
     return living
 
 
+# The embedded database `manage.py migrate` leaves on a fresh machine, made once per test
+# process and copied for each `make run` test (migrating takes seconds of each).
+_MIGRATED_DATABASE: list[Path] = []
+
+
+def migrated_database(env: dict[str, str]) -> Path:
+    if not _MIGRATED_DATABASE:
+        var = Path(tempfile.mkdtemp(prefix="denialhelp-migrated-"))
+        atexit.register(shutil.rmtree, var, ignore_errors=True)
+        migrate_env = {**env, "DENIALHELP_VAR_DIR": str(var)}
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=migrate_env, check=True, timeout=300)
+        _MIGRATED_DATABASE.append(var / "denialhelp.sqlite3")
+    return _MIGRATED_DATABASE[0]
+
+
 def start_make_run(tmp_path) -> tuple[subprocess.Popen, int, Path]:
     """What `make run` starts: Procfile.dev under honcho, on a free port and
     a fresh var/ directory; returns once /healthz answers 200 (the database,
@@ -71,7 +89,8 @@ def start_make_run(tmp_path) -> tuple[subprocess.Popen, int, Path]:
     if "CELERY_BROKER_URL" not in os.environ:
         env.pop("CELERY_RESULT_BACKEND", None)
     env["PATH"] = f"{ROOT / '.venv' / 'bin'}:{os.path.dirname(sys.executable)}:{env['PATH']}"
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+    var.mkdir()
+    shutil.copy(migrated_database(env), var / "denialhelp.sqlite3")
     log_path = tmp_path / "run.log"
     with log_path.open("w") as log:
         honcho = subprocess.Popen(

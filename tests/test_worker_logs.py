@@ -57,7 +57,8 @@ def test_a_library_warning_quoting_the_member_id_during_a_render_is_redacted_and
     letter = Letter.create_for_case(case, template)
     queue_render(letter)
     assert wait_for(lambda: Letter.objects.get(pk=letter.pk).status == Letter.Status.READY, timeout=90), json_worker.log()
-    assert wait_for(lambda: "letter rendered" in json_worker.log(), timeout=10)
+    # Celery logs "succeeded" after the task returns, a moment after the letter is saved.
+    assert wait_for(lambda: "letter rendered" in json_worker.log() and "] succeeded" in json_worker.log(), timeout=10)
 
     log = json_worker.log()
     assert_no_patient_value(log)

@@ -20,7 +20,18 @@ logger = logging.getLogger(__name__)
 RENDER_RETRIES = 3
 
 
-@shared_task(name="appeals.render_letter", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RENDER_RETRIES)
+# ignore_result: the letter's row is the outcome, and nothing reads the task's result.  Storing
+# one also made sending the task subscribe to the result backend first, which retries for about
+# 20 seconds when Redis is down, holding a paid webhook request that long before it could say
+# "not queued, the sweep will retry".
+@shared_task(
+    name="appeals.render_letter",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=RENDER_RETRIES,
+    ignore_result=True,
+)
 def render_letter(self, letter_id: int) -> str:
     """Render a letter's packet.  Acknowledged only when done, so a worker
     killed half-way leaves the message for another; safe to run twice.  A

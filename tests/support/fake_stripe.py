@@ -69,7 +69,9 @@ class FakeStripe:
         self._lock = threading.Lock()
         self._failures: list[int] = []  # HTTP statuses to answer the next requests with
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next poll: at the default half second, that was half
+        # a second at the end of every test that used the fake.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     # --- Running ---------------------------------------------------------
 
