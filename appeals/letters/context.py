@@ -65,6 +65,10 @@ def build_letter_context(
             }
         )
 
+    # The request this letter makes, and who decides it (appeals/letters/instrument.py).
+    request = instrument_context(
+        answers=answers, plan_type=plan_type, drug_name=product.name if product else drug.name, denial_type=denial_type
+    )["instrument"]
     context = {
         "today": timezone.localdate(),
         "denial_type": {"name": denial_type.name, "title_phrase": denial_type.title_phrase},
@@ -118,7 +122,12 @@ def build_letter_context(
         "other_reasons": answers.criteria.other_reasons,
         "prescriber": answers.prescriber.as_dict(),
         "enclosures": denial_type.enclosure_list() + (plan_type.enclosure_list() if plan_type else []),
-        **deadline_context(deadlines, plan_type_known=plan_type is not None and plan_type.letter_cites_law),
+        **deadline_context(
+            deadlines,
+            plan_type_known=plan_type is not None and plan_type.letter_cites_law,
+            decided_by="" if request["addressed_to_plan"] else request["decided_by"],
+            noun=request["noun"] if request["addressed_to_plan"] else "request",
+        ),
         "arguments": program_arguments(
             answers=answers,
             plan_type_slug=plan.plan_type,
@@ -126,8 +135,6 @@ def build_letter_context(
             drug_names=drug_names(product or drug),
             drug_name=(product or drug).name,
         ),
-        **instrument_context(
-            answers=answers, plan_type=plan_type, drug_name=product.name if product else drug.name, denial_type=denial_type
-        ),
+        "instrument": request,
     }
     return with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)

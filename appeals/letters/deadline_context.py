@@ -8,17 +8,31 @@ the packet's "before sending" page, the status page and the calendar file.
 
 from __future__ import annotations
 
-from appeals.catalog.deadlines import PLAN_DECISION_STEPS, Deadline
+from django.utils.text import capfirst
+
+from appeals.catalog.deadlines import DECISION_EXPEDITED, PLAN_DECISION_STEPS, Deadline
+
+PLAN_RECEIVES = "the plan receiving the appeal"
 
 
-def _row(deadline: Deadline) -> dict:
+def _row(deadline: Deadline, decided_by: str = "", noun: str = "appeal") -> dict:
+    label, when, window = deadline.label, deadline.when, deadline.window
+    if deadline.step in PLAN_DECISION_STEPS and (decided_by or noun != "appeal"):
+        # The request goes to an outside reviewer (an IRE, OPM, a hearing office): the clock is
+        # that reviewer's, and the letter must not call it the plan's.  A first request for
+        # coverage is not an appeal either.
+        receives = f"{decided_by or 'the plan'} receiving the {noun}"
+        if decided_by:
+            expedited = " (expedited)" if deadline.step == DECISION_EXPEDITED else ""
+            label = f"{capfirst(decided_by)} must decide{expedited}"
+        when, window = when.replace(PLAN_RECEIVES, receives), window.replace(PLAN_RECEIVES, receives)
     return {
         "step": deadline.step,
-        "label": deadline.label,
+        "label": label,
         "due": deadline.due,  # None while the start is not known: then only ``when`` says it
         "aim_by": deadline.aim_by,
-        "when": deadline.when,
-        "window": deadline.window,
+        "when": when,
+        "window": window,
         "notes": list(deadline.notes),
         "citation": deadline.citation,
         "status": deadline.status,
@@ -26,11 +40,13 @@ def _row(deadline: Deadline) -> dict:
     }
 
 
-def deadline_context(deadlines: list[Deadline], *, plan_type_known: bool) -> dict:
+def deadline_context(deadlines: list[Deadline], *, plan_type_known: bool, decided_by: str = "", noun: str = "appeal") -> dict:
     """``plan_type_known``: False when the person chose "Not sure"; the deadlines are then
     another plan type's (the one whose window closes first), safe for the person to plan by
-    but not a rule to state to the plan, so the letter states none."""
-    rows = [_row(deadline) for deadline in deadlines]
+    but not a rule to state to the plan, so the letter states none.  ``decided_by``: who
+    decides when it is not the plan (the request goes to an outside reviewer); ``noun``:
+    "appeal", or "request" before any written decision."""
+    rows = [_row(deadline, decided_by, noun) for deadline in deadlines]
     plan_rows = [row for row in rows if row["step"] in PLAN_DECISION_STEPS] if plan_type_known else []
     return {
         "plan_deadlines": plan_rows,
