@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 
+from appeals.catalog.deadlines import FILE_NEXT_LEVEL
 from appeals.catalog.models import AppealInstrument, AppealStage, DenialType, PlanType
 from appeals.catalog.plan_rules import instrument_for, rules_for
 from appeals.intake.answers import CaseAnswers
@@ -78,7 +79,7 @@ def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug
     next_level = plan_type.next_level if cites_law and stage == AppealStage.FIRST_DENIAL else ""
     automatic = None
     if next_level:
-        automatic = next((r for r in rules_for(plan_type, stage) if r.step == "file_next_level" and r.automatic), None)
+        automatic = next((r for r in rules_for(plan_type, stage) if r.step == FILE_NEXT_LEVEL and r.automatic), None)
     return {
         "instrument": {
             "stage": stage,
