@@ -400,19 +400,19 @@ def paid_letter(client, demo_catalog, settings, django_capture_on_commit_callbac
     from appeals.models import Order
     from tests.support.payment_helpers import pay, reviewed_case
 
-    def html_to_pdf_once(html: str):
-        if html not in _PDF_BY_HTML:
-            _PDF_BY_HTML[html] = real_html_to_pdf(html)
-        return _PDF_BY_HTML[html]
+    def packet_pdf_once(packet):
+        if packet.html not in _PDF_BY_HTML:
+            _PDF_BY_HTML[packet.html] = real_packet_pdf(packet)
+        return _PDF_BY_HTML[packet.html]
 
-    real_html_to_pdf = rendering.html_to_pdf
+    real_packet_pdf = rendering.packet_pdf
     settings.DEBUG = True
     settings.STRIPE_SECRET_KEY = ""
     case, case_url = reviewed_case(client)
     client.post(pay(client, case_url)["Location"], {"pay": ""})
     order = Order.objects.get(case=case)
     with monkeypatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
-        patch.setattr(rendering, "html_to_pdf", html_to_pdf_once)
+        patch.setattr(rendering, "packet_pdf", packet_pdf_once)
         rendering.render_packet(order.letter.pk)
     order.refresh_from_db()
     return order

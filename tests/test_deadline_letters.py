@@ -36,7 +36,7 @@ def letter_and_packet(plan_slug: str, voice: str, dates: CaseDates, *, unsure: b
         deadlines=compute_deadlines(rules_for(plan_type, AppealStage.FIRST_DENIAL), dates),
     )
     body = LetterTemplate.objects.get(denial_type=denial_type, voice=voice, payer=None, plan_type=None).body
-    return render_letter_body(body, context), packet_from_context(context, body, voice=voice).html, context
+    return render_letter_body(body, context), packet_from_context(context, body, voice=voice).preview_html(), context
 
 
 def long_date(day: datetime.date) -> str:

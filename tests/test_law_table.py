@@ -242,7 +242,7 @@ def letter_text(case: Case, voice: str) -> str:
 def packet_text(case: Case) -> str:
     template = LetterTemplate.objects.get(denial_type=case.denial_type, voice="prescriber", payer=None, plan_type=None)
     packet = case_packet(case, template, today=timezone.localdate())
-    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", packet.html)))
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", packet.preview_html())))
     return re.sub(r" ([,.;:])", r"\1", text)  # "<strong>Aetna</strong>, Appeals" reads "Aetna, Appeals"
 
 

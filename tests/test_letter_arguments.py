@@ -310,8 +310,8 @@ def test_the_status_page_next_steps_carry_the_guidance_and_the_packet_the_enclos
 
     fehb = walked_case(drug="pembrolizumab", payer="fep-blue", denial="medical-necessity", plan_type="fehb")
     assert any("890.105(a)(2)" in item for item in next_steps(SimpleNamespace(case=fehb, template=None))["enclosures"])
-    packet = html.unescape(case_packet(fehb, None, today=today()).html)
-    enclosures = packet[packet.index("Enclosures") :]
+    packet = html.unescape(case_packet(fehb, None, today=today()).office_html(None))
+    enclosures = packet[packet.index("Also attach, where it applies") :]
     assert "specific written consent for the prescriber to pursue this disputed claim (5 CFR 890.105(a)(2))" in enclosures
 
 

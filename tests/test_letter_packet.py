@@ -24,7 +24,7 @@ from appeals.demo.loader import load_demo_catalog
 from appeals.intake.answers import CaseAnswers
 from appeals.intake.steps import case_deadlines
 from appeals.letters.context import build_letter_context
-from appeals.letters.packet import case_packet, packet_from_context
+from appeals.letters.packet import case_packet, packet_from_context, packet_pdf
 from appeals.letters.pdf import html_to_pdf
 from appeals.letters.samples import sample_answers
 from appeals.models import (
@@ -227,7 +227,7 @@ def test_every_combination_makes_a_packet_with_the_letter_rights_deadline_and_si
         context, citation = combination_context(drug, payer, denial, plan_type, looked_up)
         for voice in ("prescriber", "patient"):
             packet = packet_from_context(context, bodies[(denial, voice)], voice=voice)
-            text = flat(re.sub(r"<[^>]+>", " ", packet.html))
+            text = flat(re.sub(r"<[^>]+>", " ", packet.preview_html()))
             assert_letter_content(text, context, citation, voice)
             assert PATIENT_NAME not in packet.title
 
@@ -253,14 +253,19 @@ def check_pdf(drug: str, payer: str, denial: str, plan_type: str) -> None:
     context, citation = combination_context(drug, payer, denial, plan_type)
     voice = "patient" if plan_type == NOT_SURE else "prescriber"
     packet = packet_from_context(context, general_template(denial, voice).body, voice=voice)
-    pdf = html_to_pdf(packet.html)
+    pdf = packet_pdf(packet)
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = pdf_text(reader)
-    assert len(reader.pages) == pdf.page_count >= 3
+    assert len(reader.pages) == pdf.page_count + pdf.office_pages and pdf.page_count >= 4 and pdf.office_pages >= 1
     assert_letter_content(" ".join(pages), context, citation, voice)
-    for number, text in enumerate(pages, start=1):
-        assert f"Page {number} of {pdf.page_count}" in text
-    assert f"{pdf.page_count} including this cover sheet" in pages[0]
+    submission, office = pages[: pdf.page_count], pages[pdf.page_count :]
+    # The cover counts the submission alone; the office sheet follows, numbered on its own, never counted.
+    assert f"{pdf.page_count} including this cover sheet" in submission[0]
+    for number, text in enumerate(submission, start=1):
+        assert f"Page {number} of {pdf.page_count}" in text and "Office sheet" not in text
+    for number, text in enumerate(office, start=1):
+        assert f"Office sheet, page {number} of {pdf.office_pages}" in text
+    assert f"The submission is {pdf.page_count} pages" in office[0]
 
 
 def fonts_of(reader: PdfReader):
@@ -277,13 +282,14 @@ def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, c
     template = general_template("step-therapy", "prescriber")
 
     packet = case_packet(case, template, today=timezone.localdate())
-    pdf = html_to_pdf(packet.html)
+    pdf = packet_pdf(packet)
     reader = PdfReader(io.BytesIO(pdf.data))
     pages = pdf_text(reader)
     text = " ".join(pages)
+    submission = pages[: pdf.page_count]
 
     assert {(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages} == {(612.0, 792.0)}
-    assert f"Page 1 of {pdf.page_count}" in pages[0] and f"Page {pdf.page_count} of {pdf.page_count}" in pages[-1]
+    assert f"Page 1 of {pdf.page_count}" in pages[0] and f"Page {pdf.page_count} of {pdf.page_count}" in submission[-1]
     assert reader.metadata.title == packet.title == "Appeal: Anifrolumab, Cigna"
     descriptors = [font["/FontDescriptor"].get_object() for font in fonts_of(reader)]
     assert descriptors and all({"/FontFile", "/FontFile2", "/FontFile3"} & set(d) for d in descriptors)
@@ -307,10 +313,12 @@ def test_a_case_walked_through_the_wizard_prints_a_signed_ready_packet(client, c
     assert "Hydroxychloroquine" in text
     signature_page = next(page for page in pages if "Signature" in page and "Date" in page)
     assert f"NPI {PRESCRIBER['npi']}" in signature_page and PRESCRIBER["prescriber_name"] in signature_page
-    # The checklist, tailored to the denial type and plan type.
-    assert "Enclosures" in pages[-1]
+    # The exhibit index in the submission; the checklist, tailored to the denial type and plan type, on the office sheet.
+    assert "Exhibits" in " ".join(submission) and "Exhibit A" not in " ".join(submission[:1])
+    office = flat(" ".join(pages[pdf.page_count :]))
+    assert "Office sheet: keep this, do not send it" in office and "Exhibit A: The denial notice from Cigna" in office
     for item in case.denial_type.enclosure_list() + plan_type.enclosure_list():
-        assert flat(item) in flat(" ".join(pages[-2:]))
+        assert flat(item) in office
 
 
 def test_an_expedited_appeal_is_marked_urgent_on_the_cover_and_in_the_letter(catalog):
@@ -334,7 +342,7 @@ def test_the_rights_follow_the_plan_type(catalog):
     body = general_template("step-therapy", "prescriber").body
 
     def letter(context):
-        return flat(re.sub(r"<[^>]+>", " ", packet_from_context(context, body, voice="prescriber").html))
+        return flat(re.sub(r"<[^>]+>", " ", packet_from_context(context, body, voice="prescriber").preview_html()))
 
     assert "29 CFR 2560.503-1(h)(3)(iii)-(v)" in letter(erisa) and "42 CFR 423" not in letter(erisa)
     assert "42 CFR 423.600" in letter(part_d) and "2560.503-1(h)" not in letter(part_d)
@@ -348,7 +356,7 @@ def test_a_long_criteria_table_repeats_its_header_and_keeps_the_signature_with_t
     context["criteria"] = [{**row, "requirement": f"Requirement number {n} " + "with a long explanation " * 6} for n in range(40)]
     packet = packet_from_context(context, general_template("step-therapy", "prescriber").body, voice="prescriber")
     pages = pdf_text(PdfReader(io.BytesIO(html_to_pdf(packet.html).data)))
-    letter_pages = pages[: next(n for n, page in enumerate(pages) if page.startswith("Enclosures"))]
+    letter_pages = pages[: next(n for n, page in enumerate(pages) if "Exhibits" in page and "What it shows" in page)]
     table_pages = [page for page in letter_pages if "Requirement number" in page]
     assert len(table_pages) >= 2
     assert all("Evidence, or the exception that applies" in page for page in table_pages)

@@ -86,5 +86,7 @@ def test_a_worker_killed_mid_render_loses_nothing(client, tmp_path):
     letter.refresh_from_db()
     assert letter.attempts >= 2
     reader = PdfReader(io.BytesIO(letter.pdf_bytes()))
-    assert len(reader.pages) == letter.page_count > 1
+    # The submission's pages, then the office sheet's, which the cover does not count.
+    assert len(reader.pages) > letter.page_count > 1
+    assert "Office sheet, page 1 of" in reader.pages[letter.page_count].extract_text()
     assert PATIENT["patient_name"] in reader.pages[0].extract_text() + reader.pages[1].extract_text()

@@ -46,7 +46,11 @@ def test_a_rendered_letter_is_ready_with_an_encrypted_pdf_and_its_template_versi
     assert pdf.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert PATIENT["patient_name"] in text
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == letter.page_count
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    # The submission's pages, then the office sheet's, which the cover does not count.
+    assert f"{letter.page_count} including this cover sheet" in pages[0]
+    assert all("Office sheet" not in page for page in pages[: letter.page_count])
+    assert pages[letter.page_count :] and all("Office sheet, page" in page for page in pages[letter.page_count :])
     assert PATIENT["patient_name"] in letter.html_snapshot
 
 
@@ -149,11 +153,11 @@ def test_weasyprint_failing_fails_the_letter_after_its_retries_alerts_staff_tell
     order = Order.objects.get(case=case)
     calls = []
 
-    def weasyprint_crashes(html):
+    def weasyprint_crashes(packet):
         calls.append(1)
         raise OSError("cairo: out of memory")
 
-    monkeypatch.setattr(rendering, "html_to_pdf", weasyprint_crashes)
+    monkeypatch.setattr(rendering, "packet_pdf", weasyprint_crashes)
     with django_capture_on_commit_callbacks(execute=True):
         render_letter.apply(args=[order.letter_id])  # eager: its retries run at once
     letter = Letter.objects.get(pk=order.letter_id)

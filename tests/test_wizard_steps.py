@@ -32,7 +32,8 @@ EXPECTED_STEPS = {
     "quantity-limit": ["plan", "patient", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
     "medical-necessity": ["plan", "patient", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
     "non-formulary": ["plan", "patient", "diagnosis", "drug", "treatments", "alternatives", "criteria", "prescriber"],
-    "site-of-care": ["plan", "patient", "diagnosis", "drug", "authorization", "criteria", "prescriber"],
+    # The letter's medical case tells what each earlier drug did, so every denial type asks for them.
+    "site-of-care": ["plan", "patient", "diagnosis", "drug", "treatments", "authorization", "criteria", "prescriber"],
     "experimental": ["plan", "patient", "diagnosis", "evidence", "drug", "treatments", "criteria", "prescriber"],
 }
 # A demo combination for each, with feed criteria where the demo has them.
@@ -90,9 +91,11 @@ def test_each_denial_type_asks_its_own_questions_and_ends_at_payment(client, dem
     diagnosis_form = client.get(case_url + "diagnosis/").context["form"]
     drug_form = client.get(case_url + "drug/").context["form"]
     criteria = list(Criterion.objects.filter(drug__slug=drug, payer__slug=payer, denial_type__slug=denial))
-    # Activity measures only where the denial type or a severity criterion calls for them.
+    # The activity score is asked of every case (the medical case argues from it); severity is
+    # required only where the denial type or a severity criterion calls for it.
     asks_activity = "disease_activity" in case.denial_type.intake_sections or any(c.kind == "severity" for c in criteria)
-    assert ("severity" in diagnosis_form.fields) == asks_activity
+    assert diagnosis_form.fields["severity"].required == asks_activity
+    assert {"activity_measure", "activity_score", "earlier_activity_score"} <= set(diagnosis_form.fields)
     assert ("quantity_limit" in drug_form.fields) == (denial == "quantity-limit")
     assert ("site" in drug_form.fields) == (denial == "site-of-care")
     assert ("product" in drug_form.fields) == case.drug.is_class
@@ -116,8 +119,8 @@ def test_each_denial_type_asks_its_own_questions_and_ends_at_payment(client, dem
     for criterion in criteria:
         assert criterion.requirement in body  # in the review table and the letter's criteria table
     assert "Your letter (preview)" in body and "Continue to payment — $30" in body
-    assert ("I am asking for treatment at" in body) == (denial == "site-of-care")
-    assert ("The plan limits this drug to" in body) == (denial == "quantity-limit")
+    assert ("The request is for treatment at" in body) == (denial == "site-of-care")
+    assert ("The plan limits" in body and "the prescription is for" in body) == (denial == "quantity-limit")
     payment = client.post(case_url + "review/")
     assert payment["Location"] == case_url + "payment/"
     assert "$30" in text(client.get(payment["Location"]))

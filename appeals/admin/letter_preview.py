@@ -28,8 +28,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from appeals.intake.answers import with_plan_type
 from appeals.letters.engine import LetterTemplateError
-from appeals.letters.packet import Packet, case_packet, packet_from_context
-from appeals.letters.pdf import html_to_pdf
+from appeals.letters.packet import Packet, case_packet, packet_from_context, packet_pdf
 from appeals.letters.samples import sample_context
 from appeals.models import Case, Letter, LetterAccess, LetterTemplate, Order, PlanType
 
@@ -207,7 +206,7 @@ def preview_frame_view(model_admin, request: HttpRequest, object_id: str) -> Htt
         reason = f"This template cannot render the chosen case: {error}" if error else CHOOSE_A_CASE
         return HttpResponse(reason, status=422 if error else 400, content_type="text/plain")
     record_real_case_view(request, form, LetterAccess.What.PAGE)
-    response = HttpResponse(packet.html)
+    response = HttpResponse(packet.preview_html())
     response["Cache-Control"] = "no-store"
     return response
 
@@ -216,7 +215,7 @@ def preview_pdf_view(model_admin, request: HttpRequest, object_id: str) -> HttpR
     template, form, packet, error = _chosen_packet(model_admin, request, object_id)
     if packet is None:
         return _page(model_admin, request, template, form, error=error or CHOOSE_A_CASE, status=422 if error else 400)
-    pdf = html_to_pdf(packet.html)
+    pdf = packet_pdf(packet)
     record_real_case_view(request, form, LetterAccess.What.PDF)
     response = HttpResponse(pdf.data, content_type="application/pdf")
     # A name without patient data: browsers and download folders keep it.

@@ -12,6 +12,7 @@ Both pages hold patient data: they are no-store and noindex.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from appeals.catalog.deadlines import FILE_NEXT_LEVEL, Deadline
 from appeals.delivery.forms import AppealDecisionForm
@@ -23,6 +24,7 @@ from appeals.intake.steps import case_deadlines, case_guidance
 from appeals.letters.arguments import case_arguments
 from appeals.letters.case_letter import letter_for_case
 from appeals.letters.models import Letter, LetterTemplate
+from appeals.letters.packet import letter_preview
 from appeals.orders.models import Order
 
 # Seconds between refreshes of the status page while something is on its way.
@@ -115,6 +117,8 @@ def status_context(order: Order, *, record_visit: bool) -> dict:
         "shares": list(letter.shares.active()) if letter else [],
         "purge_on": purge_on(case) if letter else None,
         "decision_form": AppealDecisionForm.for_case(case) if letter else None,
+        # Cut from the HTML the PDF was made from, and escaped when it was rendered.
+        "letter_preview": mark_safe(letter_preview(letter.html_snapshot or "")) if letter else "",
         "title": page_title(case),
     }
 
@@ -139,4 +143,5 @@ def shared_context(share: LetterShare, order: Order) -> dict:
         "summary": letter_for_case(order.case, letter.template).context,
         "case": order.case,
         "next": next_steps(order),
+        "letter_preview": mark_safe(letter_preview(letter.html_snapshot or "")),
     }

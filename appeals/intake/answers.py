@@ -89,6 +89,9 @@ class PatientAnswers(StepAnswers):
     # The state the policy was issued in; empty means the patient's own state.
     policy_state: str = ""
     email: str = ""
+    # Someone who files for the patient (a parent, a spouse): the packet then adds an appointment page.
+    representative_name: str = ""
+    representative_relationship: str = ""
 
     @property
     def governing_state(self) -> str:
@@ -98,19 +101,23 @@ class PatientAnswers(StepAnswers):
 
 @dataclass(frozen=True)
 class DiagnosisAnswers(StepAnswers):
-    DATES = ("diagnosed_on", "activity_measured_on")
+    DATES = ("diagnosed_on", "activity_measured_on", "earlier_activity_measured_on")
     icd10_code: str = ""
     diagnosed_on: datetime.date | str = ""
     severity: str = ""
     activity_measure: str = ""
     activity_score: str = ""
     activity_measured_on: datetime.date | str = ""
+    # An earlier score on the same measure, so the letter can show the course of the disease.
+    earlier_activity_score: str = ""
+    earlier_activity_measured_on: datetime.date | str = ""
     icd10_description: str = ""  # looked up from the code when the step is saved
 
 
 @dataclass(frozen=True)
 class EvidenceAnswers(StepAnswers):
     compendia: list[str] = field(default_factory=list)
+    evidence_level: str = ""  # the compendium's rating or the guideline's category, as the office reads it
     guidelines: str = ""
     literature: str = ""
 
@@ -126,6 +133,8 @@ class RequestedDrugAnswers(StepAnswers):
     quantity_reason: str = ""
     site: str = ""
     site_reason: str = ""
+    why_now: str = ""  # the prescriber's reason for this drug at this point of the disease
+    delay_risk: str = ""  # what a delay in treatment would risk, in the prescriber's words
 
 
 @dataclass(frozen=True)
@@ -209,6 +218,7 @@ class PrescriberAnswers(StepAnswers):
     phone: str = ""
     fax: str = ""
     email: str = ""
+    peer_to_peer_times: str = ""  # when the prescriber can take a reviewer's call
 
 
 @dataclass(frozen=True)

@@ -226,6 +226,21 @@ class PatientForm(forms.Form):
     email = forms.EmailField(
         max_length=254, label="Email", help_text="For the link to this case and the finished letter. Nothing else."
     )
+    representative_name = forms.CharField(
+        max_length=120, required=False, label="If someone else files for the patient: their name (optional)",
+        help_text="A parent, spouse or other helper who signs for the patient. The packet then includes a page appointing them.",
+    )  # fmt: skip
+    representative_relationship = forms.CharField(
+        max_length=60, required=False, label="Their relationship to the patient", help_text="e.g. spouse, daughter, parent"
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("representative_name") and not data.get("representative_relationship"):
+            self.add_error("representative_relationship", "Say how the representative is related to the patient.")
+        if data.get("representative_relationship") and not data.get("representative_name"):
+            self.add_error("representative_name", "Give the representative's name, or clear the relationship.")
+        return data
 
     def clean_birth_date(self) -> datetime.date:
         day = self.cleaned_data["birth_date"]
@@ -281,20 +296,28 @@ class DiagnosisForm(forms.Form):
     activity_measure = forms.CharField(max_length=80, required=False, label="Disease-activity measure")
     activity_score = forms.CharField(max_length=40, required=False, label="Score or result")
     activity_measured_on = _date_field("Date it was measured", required=False)
+    earlier_activity_score = forms.CharField(
+        max_length=40, required=False, label="An earlier score on the same measure (optional)",
+        help_text="With its date, it lets the letter show the course of the disease.",
+    )  # fmt: skip
+    earlier_activity_measured_on = _date_field("Date of the earlier score", required=False)
+
+    ACTIVITY = ("activity_measure", "activity_score", "activity_measured_on")
+    EARLIER = ("earlier_activity_score", "earlier_activity_measured_on")
 
     def __init__(self, *args, asks_activity: bool, specialty: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The letter argues from the disease's activity whatever the denial, so the score is
+        # always asked for (optional); where the denial turns on severity, severity is required.
         self.asks_activity = asks_activity
+        example = ACTIVITY_EXAMPLES.get(specialty, "the score the specialist uses")
+        # Help texts are printed as HTML (crispy's |safe): catalog text goes in escaped.
+        self.fields["activity_measure"].help_text = format_html(
+            "The score the specialist records ({}). Leave the three empty if none was recorded: the office can add it.",
+            example,
+        )
         if asks_activity:
             self.fields["severity"].required = True
-            example = ACTIVITY_EXAMPLES.get(specialty, "the score the specialist uses")
-            # Help texts are printed as HTML (crispy's |safe): catalog text goes in escaped.
-            self.fields["activity_measure"].help_text = format_html(
-                "The score the plan's criteria name ({}). Leave the three empty if none was recorded.", example
-            )
-        else:
-            for name in ("severity", "activity_measure", "activity_score", "activity_measured_on"):
-                del self.fields[name]
 
     def clean_icd10_code(self) -> str:
         found = diagnosis_for(self.cleaned_data["icd10_code"])
@@ -304,15 +327,23 @@ class DiagnosisForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         _not_in_future(self, "diagnosed_on", "The date of diagnosis cannot be in the future.")
-        if self.asks_activity:
-            _not_in_future(self, "activity_measured_on", "The measurement date cannot be in the future.")
-            parts = ("activity_measure", "activity_score", "activity_measured_on")
-            given = [name for name in parts if data.get(name)]
-            if given and len(given) < len(parts):
-                for name in parts:
-                    if not data.get(name) and name not in self.errors:
-                        self.add_error(name, "Give the measure, its score and the date together, or leave all three empty.")
+        _not_in_future(self, "activity_measured_on", "The measurement date cannot be in the future.")
+        _not_in_future(self, "earlier_activity_measured_on", "The date of the earlier score cannot be in the future.")
+        self._together(data, self.ACTIVITY, "Give the measure, its score and the date together, or leave all three empty.")
+        self._together(data, self.EARLIER, "Give the earlier score with its date, or leave both empty.")
+        if any(data.get(name) for name in self.EARLIER) and not data.get("activity_score"):
+            self.add_error("earlier_activity_score", "An earlier score needs the current one above it, on the same measure.")
+        earlier, latest = data.get("earlier_activity_measured_on"), data.get("activity_measured_on")
+        if earlier and latest and earlier >= latest and "earlier_activity_measured_on" not in self.errors:
+            self.add_error("earlier_activity_measured_on", "The earlier score's date must be before the current score's date.")
         return data
+
+    def _together(self, data: dict, parts: tuple[str, ...], message: str) -> None:
+        given = [name for name in parts if data.get(name)]
+        if given and len(given) < len(parts):
+            for name in parts:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
 
     def to_answers(self) -> DiagnosisAnswers:
         return DiagnosisAnswers(**self.cleaned_data, icd10_description=getattr(self, "diagnosis_description", ""))
@@ -333,6 +364,10 @@ class CompendiaForm(forms.Form):
         label="Compendia that list this use",
         help_text="Medicare and many state laws accept a use listed in a recognised compendium. Leave empty if none or not sure.",
     )
+    evidence_level = forms.CharField(
+        max_length=160, required=False, label="The listing's rating or category (optional)",
+        help_text="As the compendium or guideline gives it, e.g. DrugDex Class IIa, NCCN category 2A. The office can add it.",
+    )  # fmt: skip
     guidelines = _text_area(
         "Specialty-society guidelines that support the use", max_length=1500, required=False,
         help_text="Name, year and recommendation, e.g. EULAR 2023 SLE recommendations, item 4.",
@@ -377,6 +412,14 @@ class RequestedDrugForm(forms.Form):
     site_reason = _text_area(
         "Why that site is needed", max_length=1500,
         help_text="e.g. past infusion reactions needing hospital monitoring, first doses, other conditions.",
+    )  # fmt: skip
+    why_now = _text_area(
+        "Why this drug now (optional)", max_length=1500, required=False,
+        help_text="In the prescriber's words: what it is expected to do for this patient at this point. The office can fill this in.",
+    )  # fmt: skip
+    delay_risk = _text_area(
+        "What a delay in treatment would risk (optional)", max_length=1000, required=False,
+        help_text="e.g. a flare needing steroids, loss of kidney function. The office can fill this in.",
     )  # fmt: skip
 
     def __init__(self, *args, drug: Drug, sections: list[str], **kwargs):
@@ -600,6 +643,10 @@ class PrescriberForm(forms.Form):
     phone = forms.CharField(max_length=20, label="Office phone")
     fax = forms.CharField(max_length=20, required=False, label="Office fax")
     email = forms.EmailField(max_length=254, required=False, label="Office email (optional)")
+    peer_to_peer_times = forms.CharField(
+        max_length=160, required=False, label="When the prescriber can take a peer-to-peer call (optional)",
+        help_text="e.g. weekdays 12:00–1:00 pm and 4:30–5:30 pm Central. Printed on the peer-to-peer request.",
+    )  # fmt: skip
 
     def clean_npi(self) -> str:
         value = self.cleaned_data["npi"].strip()

@@ -276,7 +276,7 @@ STEPS: list[Step] = [
         "treatments",
         "Prior treatments",
         PriorTreatmentForm,
-        section=IntakeSection.PRIOR_TREATMENTS,
+        # Asked whatever the denial: the letter's medical case tells what each earlier drug did.
         template_name="appeals/wizard/step_items.html",
         intro="Every drug tried for this condition, with dates and what happened. Add as many as needed.",
     ),

@@ -203,6 +203,22 @@ PROVISIONS = {
     # first.  In the federal rules those are two different duties (the ERISA notice-in-advance rule and the
     # ACA continued-coverage rule), which the argument's single sentence joins; check the sentence against
     # both paragraphs when the federal text is read.
+    # The federal external review process lets a claimant ask for expedited external review at the
+    # same time as an urgent internal appeal.  Only secondary statements of it were found (the law
+    # review, section 4 item 5; consumer guides; state copies such as WAC 284-43-3190 and Puerto Rico's
+    # § 9507(b)); the paragraph's own text was not read (searched 2026-12-06), so the request page that
+    # rests on it is built but not printed.
+    "concurrent_expedited_external_review": Provision(
+        "29 CFR 2590.715-2719(d)(3)(i)",
+        "primary text not retrieved (law review §4.5 and secondary summaries only; searched 2026-12-06)",
+        verified=False,
+    ),
+    # The seven elements of a valid appointment of a representative in Original Medicare's appeals,
+    # read in the current text at https://compliancecosmos.org/appointed-representatives (the same words
+    # in a copy marked current through October 31, 2024); (1)-(4) match the official 2006 GPO edition.
+    "medicare_appointment": Provision(
+        "42 CFR 405.910(c)", "compliancecosmos.org copy of 42 CFR 405.910 (current text); GPO 2006 edition", verified=True
+    ),
     "concurrent_care": Provision(
         "29 CFR 2560.503-1(f)(2)(ii); 29 CFR 2590.715-2719(b)(2)(iii)",
         "primary text not retrieved (14VAC5-216-60 and plan documents only)",

@@ -19,7 +19,10 @@ from appeals.intake.steps import current_criteria
 from appeals.letters.arguments import drug_names, program_arguments
 from appeals.letters.criteria_source import criteria_source, criterion_source
 from appeals.letters.deadline_context import deadline_context
+from appeals.letters.exhibits import number_exhibits
+from appeals.letters.filings import submission_filings
 from appeals.letters.instrument import instrument_context
+from appeals.letters.medical_case import medical_case
 from appeals.letters.state_law import with_state_law
 
 
@@ -52,6 +55,7 @@ def build_letter_context(
         criteria_rows.append(
             {
                 "requirement": criterion.requirement,
+                "kind": getattr(criterion, "kind", "") or "",
                 **criterion_source(criterion),
                 "effective_date": criterion.effective_date,
                 "met": item.met,
@@ -71,7 +75,7 @@ def build_letter_context(
     )["instrument"]
     context = {
         "today": timezone.localdate(),
-        "denial_type": {"name": denial_type.name, "title_phrase": denial_type.title_phrase},
+        "denial_type": {"slug": denial_type.slug, "name": denial_type.name, "title_phrase": denial_type.title_phrase},
         "payer": {
             "name": payer.name,
             "appeals_address": payer.appeals_address,
@@ -105,6 +109,11 @@ def build_letter_context(
             "quantity_reason": requested.quantity_reason,
             "site": sites[requested.site] if requested.site else "",
             "site_reason": requested.site_reason,
+            "why_now": requested.why_now,
+            "delay_risk": requested.delay_risk,
+            # Catalog facts the medical case may cite, with the label as their exhibit.
+            "label_dose": product.typical_dose if product else drug.typical_dose,
+            "fda_approval_date": product.fda_approval_date if product else drug.fda_approval_date,
         },
         "treatments": [{**item.as_dict(), "outcome": outcomes.get(item.outcome, "")} for item in answers.treatments],
         "alternatives": [
@@ -113,6 +122,7 @@ def build_letter_context(
         ],
         "evidence": {
             "compendia": [label for value, label in CompendiaForm.COMPENDIA if value in answers.evidence.compendia],
+            "evidence_level": answers.evidence.evidence_level,
             "guidelines": answers.evidence.guidelines,
             "literature": answers.evidence.literature,
         },
@@ -136,5 +146,15 @@ def build_letter_context(
             drug_name=(product or drug).name,
         ),
         "instrument": request,
+        "filings": submission_filings(answers=answers, plan_type=plan_type, request=request, today=timezone.localdate()),
     }
-    return with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)
+    context = with_state_law(context, answers=answers, plan_type=plan_type, denial_type=denial_type, criteria=criteria)
+    # The exhibits first, so the criteria table and the medical case can cite them.
+    numbered = number_exhibits(context)
+    context = {
+        **context,
+        "criteria": numbered["criteria"],
+        "exhibits": numbered["exhibits"],
+        "exhibit_for": numbered["exhibit_for"],
+    }
+    return {**context, "medical_case": medical_case(context, numbered["exhibit_for"], denial_slug=denial_type.slug)}

@@ -149,7 +149,9 @@ class Letter(models.Model):
     html_snapshot = EncryptedTextField(blank=True, null=True, default="", help_text="The HTML the PDF was made from.")
     pdf_file = models.FileField(upload_to=letter_file_name, blank=True, help_text="Encrypted at rest.")
     docx_file = models.FileField(upload_to=letter_file_name, blank=True, help_text="Encrypted at rest.")
-    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The submission's pages (what the fax cover counts); the office sheet follows them."
+    )
     render_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)

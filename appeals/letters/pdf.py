@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # The base every relative URL in a packet resolves against; only STATIC_URL
@@ -68,6 +68,18 @@ class StaticFilesOnly(URLFetcher):
         return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
+def render_html(html: str) -> Document:
+    """The laid-out pages of one HTML document (its own page numbers and page count)."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly()).render()
+
+
 def html_to_pdf(html: str) -> Pdf:
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly()).render()
+    document = render_html(html)
     return Pdf(data=document.write_pdf(), page_count=len(document.pages))
+
+
+def documents_to_pdf(first: Document, *others: Document) -> bytes:
+    """One PDF of documents laid out separately: each keeps its own "Page N of
+    M", so pages added after the first never change the first one's count."""
+    pages = [page for document in (first, *others) for page in document.pages]
+    return first.copy(pages).write_pdf()

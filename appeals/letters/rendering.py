@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from appeals.letters.engine import LetterTemplateError
 from appeals.letters.models import Letter
-from appeals.letters.packet import case_packet
-from appeals.letters.pdf import html_to_pdf
+from appeals.letters.packet import case_packet, packet_pdf
 from appeals.letters.signals import letter_ready
 from appeals.letters.word import case_letter_docx
 
@@ -36,10 +35,10 @@ def render_packet(letter_id: int) -> str:
         packet = case_packet(letter.case, template, today=today)
     except LetterTemplateError as exc:
         raise PermanentRenderError(f"The letter template cannot render this case: {exc}") from exc
-    pdf = html_to_pdf(packet.html)
+    pdf = packet_pdf(packet)
     docx = letter_docx(letter.case, template, today=today)
     finished = letter.finish(
-        html=packet.html,
+        html=pdf.html,
         pdf=pdf.data,
         docx=docx,
         template_version=version,

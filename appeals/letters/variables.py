@@ -42,6 +42,13 @@ DESCRIPTIONS = {
     "prescriber and patient (each voice: statement — the Part D supporting statement or empty: title, request, "
     "request_citation, certification, citation, items (name, reason); points — each text, citation; urgency — text, "
     "citation or empty), enclosures (lines), guidance and warnings (for the person, not the letter)",
+    "medical_case": "the medical case, composed from the answers and the catalog, in each voice (prescriber, patient): "
+    "a list of parts; each: key (disease, treatments, request, then the denial type's own: step_therapy, off_label, "
+    "experimental, quantity_limit, site_of_care, non_formulary, medical_necessity), title, paragraphs (each: text, "
+    "sentences — each: text, sources, exhibit). A part with nothing to say from the answers is left out",
+    "exhibits": "the numbered exhibits, in order; each: label (A, B, …), key, title (the document), proves (what it shows)",
+    "exhibit_for": "the exhibit letter of: notice, diagnosis, treatments, approval, support, label (empty when none)",
+    "filings": "the request pages the submission carries beside the letter; each: key, title, voices",
     "instrument": "what the letter requests at the person's stage: title (for the RE line), opening (the sentence "
     "making the request), law_sentence (empty when no law can be stated), reviews_decision, noun ('appeal', or "
     "'request' before any written decision), decided_by, addressed_to_plan, send_to, copy_to_plan (an outside "

@@ -2,8 +2,9 @@
 before the prescriber signs.
 
 It is made from the same context and the same template body as the PDF's
-letter, so the words are the same; only the product's pages around the letter
-(cover sheet, checklist) are left out.
+letter, so the words are the same, medical case included, and the exhibit
+index follows it as in the PDF; the fax cover, the request pages and the
+office sheet are left out.
 
 The letter HTML is a small subset staff write in (p, br, strong/b, em/i,
 h2–h4, small, ul/ol/li, table with thead/tbody/tr/th/td, class attributes),
@@ -28,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -595,4 +597,6 @@ def case_letter_docx(case: Case, template: LetterTemplate | None, *, today: date
     """A case's letter as Word, from the same context and body as its PDF.
     ``today`` is the date the PDF was rendered for, so both carry the same dates."""
     letter = letter_for_case(case, template, today=today)
-    return letter_docx_from_html(letter.html(), title=letter.title)
+    # The exhibit index follows the letter, as in the PDF, so the Word letter's "Exhibit C" resolves.
+    index = render_to_string("pdf/exhibit_index.html", {**letter.context, "voice": letter.voice, "voice_filings": []})
+    return letter_docx_from_html(letter.html() + index, title=letter.title)
