@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench check superuser clean
+.PHONY: run test lint format bench check superuser clean packet-images
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ superuser: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Two packets (prescriber's and patient's letter) as PDF and page images, for review (docs/packets/).
+packet-images: $(BIN)/.installed
+	$(BIN)/python docs/packets/render.py

@@ -125,7 +125,7 @@ def denial_argument(case: Case) -> list[str]:
         criteria = letter_for_case(case, None).context["criteria"]
         if any(row["met"] for row in criteria):
             return ["The plan's criteria, with the evidence", "met, as Clinic note"]
-        return ["The plan's criteria, with the evidence", "on the record set out above", "two earlier treatments stopped"]
+        return ["Why it is medically necessary", "on the record set out above", "two earlier treatments stopped"]
     raise AssertionError(slug)
 
 
@@ -222,9 +222,9 @@ def test_free_text_is_quoted_as_written_and_a_reason_and_risk_join_the_request(d
     request = next(part for part in letter_for_case(case, None).context["medical_case"]["prescriber"] if part["key"] == "request")
     text = " ".join(p["text"] for p in request["paragraphs"])
     assert "Two flares in six months despite hydroxychloroquine." in text
-    assert "If treatment is delayed: A renal flare needing high-dose steroids." in text
+    assert "If treatment is delayed: a renal flare needing high-dose steroids." in text
     patient = letter_for_case(case, None).context["medical_case"]["patient"]
-    assert "Why this drug now: Two flares" in " ".join(p["text"] for part in patient for p in part["paragraphs"])
+    assert "Why this drug now: two flares" in " ".join(p["text"] for part in patient for p in part["paragraphs"])
 
 
 # Exhibits
@@ -372,3 +372,42 @@ def test_the_word_letter_makes_the_same_case_and_lists_the_same_exhibits(demo_ca
     index = next(table for table in document.tables if table.rows[0].cells[0].text == "Exhibit")
     assert [row.cells[0].text for row in index.rows[1:]] == [item["label"] for item in exhibits]
     assert [row.cells[1].text for row in index.rows[1:]] == [item["title"] for item in exhibits]
+
+
+def test_the_claim_file_request_is_a_free_page_to_send_at_once(client, demo_catalog):
+    case, case_url = opened_case(drug="anifrolumab", payer="cigna", denial="step-therapy")
+    url = case_url + "claim-file-request.pdf"
+    # Nothing to put on it until the plan and the patient are answered.
+    assert client.get(url)["Location"] == case_url
+    answer_every_step(case)
+    review = client.get(case_url + "review/").content.decode()
+    assert "Ask for the claim file now, free" in review and url in review
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="claim-file-request.pdf"'
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    pages = pdf_text(PdfReader(io.BytesIO(response.content)))
+    assert len(pages) == 1
+    assert "Request for the claim file and the criteria used" in pages[0] and "I ask for a copy of the file" in pages[0]
+    assert case.typed_answers.patient.patient_name in pages[0] and "Signature of the member" in pages[0]
+
+    # A request before any written decision has no file to ask for.
+    save_answers(case, "plan", {**case.typed_answers.plan.to_stored(), "stage": "pharmacy_rejection"})
+    assert client.get(url).status_code == 404
+    assert "Ask for the claim file now" not in client.get(case_url + "review/").content.decode()
+    assert client.get("/case/not-a-real-token/claim-file-request.pdf").status_code == 404
+
+
+def test_the_status_page_shows_the_letter_as_the_pdf_printed_it(client, paid_letter):
+    from appeals.models import Letter
+
+    page = client.get(paid_letter.status_path()).content.decode()
+    assert "Read the letter" in page and "The diagnosis and its course" in page and "What it shows" in page
+    letter = Letter.objects.get(pk=paid_letter.letter_id)
+    # Cut from the stored HTML, not made again: a change there shows, a fresh render would not.
+    Letter.objects.filter(pk=letter.pk).update(
+        html_snapshot=letter.html_snapshot.replace("Treatments tried", "Treatments (as printed)")
+    )
+    assert "Treatments (as printed)" in client.get(paid_letter.status_path()).content.decode()
+    # The office sheet is not part of it.
+    assert "Office sheet" not in page.split("Read the letter", 1)[1].split("</article>", 1)[0]

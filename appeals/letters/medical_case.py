@@ -85,6 +85,12 @@ def _sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
+def _clause(text: str) -> str:
+    """Free text after a colon: trimmed, as written, with a full stop if it has none."""
+    text = " ".join(text.split())
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 def _lower_first(text: str) -> str:
     """ "Glomerular disease …" → "glomerular disease …", but "SLE …" stays as it is."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
@@ -221,7 +227,9 @@ class Composer:
                 text += f" {_sentence(item['notes'])}"
                 sources.append("answers:treatments.notes")
             sentences.append(Sentence(text, sources))
-        part.add(*sentences)
+        # The count, then a paragraph per treatment: a reviewer reads them one by one.
+        for sentence in sentences:
+            part.add(sentence)
         return part
 
     def request(self) -> Part:
@@ -248,7 +256,7 @@ class Composer:
         why = None
         if drug.get("why_now"):
             why = Sentence(
-                _sentence(drug["why_now"]) if self.prescriber_voice else f"Why this drug now: {_sentence(drug['why_now'])}",
+                _sentence(drug["why_now"]) if self.prescriber_voice else f"Why this drug now: {_clause(drug['why_now'])}",
                 ["answers:drug.why_now"],
             )
         approval = None
@@ -265,10 +273,10 @@ class Composer:
             )
         history = None
         if authorization.get("history"):
-            history = Sentence(f"Treatment so far: {_sentence(authorization['history'])}", ["answers:authorization.history"])
+            history = Sentence(f"Treatment so far: {_clause(authorization['history'])}", ["answers:authorization.history"])
         delay = None
         if drug.get("delay_risk"):
-            delay = Sentence(f"If treatment is delayed: {_sentence(drug['delay_risk'])}", ["answers:drug.delay_risk"])
+            delay = Sentence(f"If treatment is delayed: {_clause(drug['delay_risk'])}", ["answers:drug.delay_risk"])
         part.add(prescribed, why)
         part.add(approval, history)
         part.add(delay)
@@ -307,7 +315,7 @@ class Composer:
             )
         if row.get("explanation"):
             return Sentence(
-                f"“{requirement}” should not apply: {_sentence(row['explanation'])}",
+                f"“{requirement}” should not apply: {_clause(row['explanation'])}",
                 ["catalog:Criterion.requirement", "answers:criteria.explanation"],
             )
         return None
@@ -366,14 +374,12 @@ class Composer:
         guidelines = None
         if evidence.get("guidelines"):
             guidelines = Sentence(
-                f"Guideline support: {_sentence(evidence['guidelines'])}", ["answers:evidence.guidelines"], exhibit
+                f"Guideline support: {_clause(evidence['guidelines'])}", ["answers:evidence.guidelines"], exhibit
             )
         literature = None
         if evidence.get("literature"):
             studies = [line.strip() for line in evidence["literature"].splitlines() if line.strip()]
-            literature = Sentence(
-                f"Published evidence: {_sentence('; '.join(studies))}", ["answers:evidence.literature"], exhibit
-            )
+            literature = Sentence(f"Published evidence: {_clause('; '.join(studies))}", ["answers:evidence.literature"], exhibit)
         part.add(listed, guidelines, literature)
 
     def off_label(self) -> Part:
@@ -407,7 +413,7 @@ class Composer:
         label = None
         if drug.get("label_dose"):
             label = Sentence(
-                f"The prescribing information's dosing: {_sentence(drug['label_dose'])}",
+                f"The prescribing information's dosing: {_clause(drug['label_dose'])}",
                 ["catalog:Drug.typical_dose"],
                 self.exhibit_for.get("label", ""),
             )
@@ -425,9 +431,7 @@ class Composer:
             site = Sentence(f"The request is for treatment at: {drug['site'].lower()}.", ["answers:drug.site"])
         reason = None
         if drug.get("site_reason"):
-            reason = Sentence(
-                f"The clinical reason for that site: {_sentence(drug['site_reason'])}", ["answers:drug.site_reason"]
-            )
+            reason = Sentence(f"The clinical reason for that site: {_clause(drug['site_reason'])}", ["answers:drug.site_reason"])
         part.add(site, reason)
         return part
 
@@ -444,7 +448,9 @@ class Composer:
             sources += ["answers:alternatives.explanation"] if explanation else []
             text = f"{item['drug']}:{ground}{explanation}" if ground or explanation else f"{item['drug']}."
             sentences.append(Sentence(text, sources))
-        part.add(*sentences)
+        # The count, then a paragraph per treatment: a reviewer reads them one by one.
+        for sentence in sentences:
+            part.add(sentence)
         return part
 
     def medical_necessity(self) -> Part:
@@ -453,6 +459,7 @@ class Composer:
         part.add(*answered)
         if any(answered):
             return part
+        part.title = "Why it is medically necessary"
         # No criterion to answer one by one: the need rests on the record stated above, summed up
         # from the same answers, with a request for the criteria the plan applied.
         diagnosis = self.context["diagnosis"]

@@ -22,8 +22,9 @@ from appeals.intake.models import Case
 from appeals.letters.case_letter import letter_for_case, letter_title
 from appeals.letters.engine import render_letter_body
 from appeals.letters.exhibits import exhibit_label
+from appeals.letters.filings import CLAIM_FILE
 from appeals.letters.models import LetterTemplate
-from appeals.letters.pdf import documents_to_pdf, render_html
+from appeals.letters.pdf import documents_to_pdf, html_to_pdf, render_html
 
 # Between the two documents in a stored HTML snapshot.
 OFFICE_SHEET_MARK = "<!-- office sheet: not sent -->"
@@ -94,6 +95,18 @@ def packet_pdf(packet: Packet) -> PacketPdf:
         office_pages=len(office.pages),
         html=f"{packet.html}\n{OFFICE_SHEET_MARK}\n{office_html}",
     )
+
+
+def claim_file_request_pdf(case: Case, *, today: datetime.date) -> bytes | None:
+    """The claim-file request on its own page, in the member's voice, for the
+    person to send at once and for free; None where there is no plan decision
+    to ask the file of (a request to an outside reviewer, or no decision yet)."""
+    context = letter_for_case(case, None, today=today).context
+    filing = next((item for item in context["filings"] if item["key"] == CLAIM_FILE), None)
+    if filing is None:
+        return None
+    html = render_to_string("pdf/claim_file_request.html", {**context, "filing": filing, "voice": "patient"})
+    return html_to_pdf(html).data
 
 
 def case_packet(case: Case, template: LetterTemplate | None, *, today: datetime.date) -> Packet:

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -34,6 +35,8 @@ from appeals.intake.steps import applicable_steps, first_incomplete, reachable, 
 from appeals.letters.arguments import case_arguments
 from appeals.letters.case_letter import letter_for_case
 from appeals.letters.engine import LetterTemplateError
+from appeals.letters.filings import CLAIM_FILE
+from appeals.letters.packet import claim_file_request_pdf
 from appeals.web.case_pages import case_context, case_or_404, chosen_template, fitting_templates, unanswered_step_redirect
 from appeals.web.public import current_offer
 
@@ -172,12 +175,15 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
     sections = [{"step": step, "summary": step.summary(case)} for step in applicable_steps(case)]
     context = case_context(case, token, "review")
     pricing = Pricing.current()
+    case_letter = letter_for_case(case, chosen, deadlines=context["deadlines"])
     try:
-        letter = letter_for_case(case, chosen, deadlines=context["deadlines"]).html()
+        letter = case_letter.html()
     except LetterTemplateError:
         # A template that passed its checks on save but fails on this case: show the shipped letter instead.
         letter = letter_for_case(case, None, deadlines=context["deadlines"]).html()
     context.update(
+        # The free claim-file request, where there is a plan decision to ask the file of.
+        claim_file_request=any(filing["key"] == CLAIM_FILE for filing in case_letter.context["filings"]),
         # What the answers lack for an argument of this plan type (non-blocking).
         argument_warnings=case_arguments(case)["warnings"],
         sections=sections,
@@ -188,6 +194,23 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
         letter=letter,
     )
     return render(request, "appeals/wizard/review.html", context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def case_claim_file_request(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-page request for the claim file and the criteria, free, once the plan
+    and the patient are answered: the person can send it before the appeal is ready."""
+    case = case_or_404(token)
+    if not (case.has_answered("plan") and case.has_answered("patient")):
+        return redirect("case", token=token)
+    pdf = claim_file_request_pdf(case, today=timezone.localdate())
+    if pdf is None:
+        raise Http404("There is no plan decision to ask the file of at this stage.")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # A name without patient data: download folders keep it.
+    response["Content-Disposition"] = 'attachment; filename="claim-file-request.pdf"'
+    return response
 
 
 @never_cache
