@@ -65,11 +65,13 @@ def sample_answers(plan_type: PlanType | None, today: datetime.date) -> CaseAnsw
                                group_number="G-0001", state="TX", email="sample@example.org"),
         diagnosis=DiagnosisAnswers(icd10_code="M32.14", icd10_description="Glomerular disease in systemic lupus erythematosus",
                                    diagnosed_on=datetime.date(2019, 6, 1), severity="moderate", activity_measure="SLEDAI-2K",
-                                   activity_score="10", activity_measured_on=today - datetime.timedelta(days=20)),
-        evidence=EvidenceAnswers(compendia=["drugdex"], guidelines="Sample guideline, 2025", literature="Sample study, 2024"),
+                                   activity_score="10", activity_measured_on=today - datetime.timedelta(days=20),
+                                   earlier_activity_score="6", earlier_activity_measured_on=today - datetime.timedelta(days=200)),
+        evidence=EvidenceAnswers(compendia=["drugdex"], evidence_level="Sample rating", guidelines="Sample guideline, 2025", literature="Sample study, 2024"),
         drug=RequestedDrugAnswers(dose="300 mg", route="iv", frequency="every 4 weeks", quantity="1 vial",
                                   quantity_limit="1 vial per 28 days", quantity_reason="Sample reason.",
-                                  site="hospital_outpatient", site_reason="Sample reason."),
+                                  site="hospital_outpatient", site_reason="Sample reason.",
+                                  why_now="Sample reason for this drug now.", delay_risk="Sample risk of delay."),
         treatments=[TreatmentAnswers(drug="Sample drug", dose="400 mg daily", started_on=datetime.date(2020, 1, 10),
                                      stopped_on=datetime.date(2021, 3, 1), outcome="inadequate_response")],
         alternatives=[AlternativeAnswers(drug="Sample alternative", ground="expected_ineffective", explanation="Sample.")],
@@ -81,7 +83,8 @@ def sample_answers(plan_type: PlanType | None, today: datetime.date) -> CaseAnsw
         ], other_reasons="Sample other reason."),
         prescriber=PrescriberAnswers(prescriber_name="Sample Prescriber", credentials="MD", specialty="Rheumatology",
                                      npi="1234567893", practice_name="Sample Clinic", address_line1="1 Sample Street",
-                                     city="Austin", state="TX", zip_code="78701", phone="(512) 555-0100", fax="(512) 555-0101"),
+                                     city="Austin", state="TX", zip_code="78701", phone="(512) 555-0100", fax="(512) 555-0101",
+                                     peer_to_peer_times="Sample call times"),
     )  # fmt: skip
 
 
