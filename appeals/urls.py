@@ -28,6 +28,7 @@ urlpatterns = [
     path("letters/<str:token>/share/<int:share_id>/revoke/", delivery.letter_share_revoke, name="letter_share_revoke"),
     path("letters/<str:token>/deadlines.ics", delivery.letter_calendar, name="letter_calendar"),
     path("letters/<str:token>/decision/", delivery.letter_decision_record, name="letter_decision"),
+    path("letters/<str:token>/v<int:version>/<slug:kind>/", delivery.letter_version_file, name="letter_version_file"),
     path("letters/<str:token>/<slug:kind>/", delivery.letter_file, name="letter_file"),
     path("shared/<str:token>/", delivery.shared_letter, name="letter_shared"),
     path("shared/<str:token>/deadlines.ics", delivery.shared_calendar, name="shared_calendar"),

@@ -481,6 +481,15 @@ def test_staff_preview_a_sample_as_html_and_pdf(staff_client):
     frame = staff_client.get(frame_url, {"source": "sample", "plan_type": medicare.pk})
     shown = html.unescape(frame.content.decode())
     assert "Sample Patient" in shown and first_denial_law(medicare) in shown
+    # The medical case the template places, the exhibit index, and the office sheet after the submission.
+    for part in (
+        "The diagnosis and its course",
+        "on the SLEDAI-2K was 6 on",
+        "Sample reason for this drug now.",
+        "What it shows",
+    ):
+        assert part in shown, part
+    assert shown.index("What it shows") < shown.index("Office sheet: keep this, do not send it")
     # The only page that may be framed, and only by this site.
     assert frame["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in frame["Content-Security-Policy"]
     assert page["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in page["Content-Security-Policy"]

@@ -17,6 +17,10 @@ FILES = {
 
 def file_response(letter: Letter, kind: str) -> HttpResponse:
     content_type, filename = FILES[kind]
+    if letter.version > 1:
+        # appeal-packet-v2.pdf: a later version never overwrites the first in a download folder.
+        stem, _, extension = filename.rpartition(".")
+        filename = f"{stem}-v{letter.version}.{extension}"
     data = letter.pdf_bytes() if kind == "pdf" else letter.docx_bytes()
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

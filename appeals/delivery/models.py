@@ -138,4 +138,5 @@ class LetterShare(models.Model):
         return reverse("letter_shared", kwargs={"token": self.token})
 
     def opens(self) -> int:
-        return LetterAccess.objects.filter(letter_id=self.letter_id, who=LetterAccess.Who.SHARE, share_id=self.pk).count()
+        # Every version of the letter the link opened (it opens the newest).
+        return LetterAccess.objects.filter(who=LetterAccess.Who.SHARE, share_id=self.pk).count()

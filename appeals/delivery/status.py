@@ -34,11 +34,38 @@ REFRESH_PROCESSING = 60
 
 
 def ready_letter(order: Order | None) -> Letter | None:
-    """The order's letter when it is paid for and ready to hand out, else None."""
-    if order is None or order.status != Order.Status.PAID:
+    """The order's newest ready letter when it is paid for, else None.  While a
+    new version is being made the one before it is still handed out."""
+    if order is None or order.status != Order.Status.PAID or order.letter is None:
         return None
-    letter = order.letter
-    return letter if letter is not None and letter.status == Letter.Status.READY else None
+    if order.letter.status == Letter.Status.READY:
+        return order.letter
+    return (
+        Letter.objects.filter(case_id=order.letter.case_id, status=Letter.Status.READY, version__lt=order.letter.version)
+        .order_by("-version")
+        .first()
+    )
+
+
+def earlier_versions(order: Order, shown: Letter | None) -> list[Letter]:
+    """The ready versions before the one shown, newest first: kept, and labelled as earlier."""
+    if shown is None:
+        return []
+    return list(
+        Letter.objects.filter(case_id=shown.case_id, status=Letter.Status.READY, version__lt=shown.version).order_by("-version")
+    )
+
+
+def version_of(order: Order, version: int) -> Letter | None:
+    """A ready version of the order's letter by its number (a download of an earlier one)."""
+    if ready_letter(order) is None:
+        return None
+    return Letter.objects.filter(case_id=order.letter.case_id, version=version, status=Letter.Status.READY).first()
+
+
+def case_shares(letter: Letter):
+    """The share links made for any version of the case's letter: each opens the newest."""
+    return LetterShare.objects.filter(letter__case_id=letter.case_id)
 
 
 def refresh_seconds(order: Order, *, returned: bool) -> int | None:
@@ -108,13 +135,17 @@ def status_context(order: Order, *, record_visit: bool) -> dict:
     letter = ready_letter(order)
     if letter is not None and record_visit:
         LetterAccess.record(letter, LetterAccess.Who.OWNER, LetterAccess.What.PAGE)
+    making = order.letter if order.letter is not None and letter is not None and order.letter != letter else None
     return {
         "order": order,
-        "letter": order.letter,
+        # The ready letter when there is one (an earlier version while a new one is made), else the order's own.
+        "letter": letter or order.letter,
+        "new_version": making,
+        "earlier_versions": earlier_versions(order, letter),
         "case": case,
         "can_pay": order.can_be_paid,
         "next": next_steps(order) if letter else None,
-        "shares": list(letter.shares.active()) if letter else [],
+        "shares": list(case_shares(letter).active()) if letter else [],
         "purge_on": purge_on(case) if letter else None,
         "decision_form": AppealDecisionForm.for_case(case) if letter else None,
         # Cut from the HTML the PDF was made from, and escaped when it was rendered.
@@ -128,14 +159,15 @@ def order_of_live_share(share: LetterShare) -> Order | None:
     the link was revoked or has expired, or the letter is no longer ready."""
     if not share.is_active:
         return None
-    order = Order.objects.filter(letter=share.letter, status=Order.Status.PAID).first()
+    # The case's paid order: a share link made for one version opens the newest.
+    order = Order.objects.filter(case_id=share.letter.case_id, status=Order.Status.PAID).first()
     return order if ready_letter(order) is not None else None
 
 
 def shared_context(share: LetterShare, order: Order) -> dict:
     """What the prescriber's office sees through a live share link (the visit is
     recorded in the letter's access log)."""
-    letter = share.letter
+    letter = ready_letter(order)
     LetterAccess.record(letter, LetterAccess.Who.SHARE, LetterAccess.What.PAGE, share_id=share.pk)
     return {
         "share": share,

@@ -18,6 +18,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from encrypted_fields.fields import EncryptedTextField
 
 from appeals.catalog.models import DenialType, Drug, Payer, PlanType
@@ -111,6 +112,14 @@ class Case(models.Model):
         """The date on the plan's decision on the appeal (None clears it)."""
         self.appeal_decided_on = decided_on
         self.save(update_fields=["appeal_decided_on", "updated_at"])
+
+    def answers_digest(self) -> str:
+        """A keyed digest of the saved answers (drafts left out): a letter keeps it,
+        so a later change of an answer is seen without keeping the answers twice."""
+        saved = {step: value for step, value in self.answers.items() if step != DRAFTS}
+        return salted_hmac(
+            "appeals.case.answers", json.dumps(saved, sort_keys=True, cls=DjangoJSONEncoder), algorithm="sha256"
+        ).hexdigest()
 
     @property
     def typed_answers(self) -> CaseAnswers:

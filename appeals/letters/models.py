@@ -135,6 +135,11 @@ class Letter(models.Model):
         PURGED = "purged", "Deleted after the retention period"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    # A paid case changed afterwards gets a new version, at no charge; the earlier ones are kept.
+    version = models.PositiveSmallIntegerField(default=1, help_text="1 for the letter paid for; 2, 3… for each change after.")
+    answers_digest = models.CharField(
+        max_length=64, blank=True, help_text="A keyed digest of the answers it was made from (no patient data)."
+    )
     template = models.ForeignKey(LetterTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
     template_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="History id of the template version the letter was rendered from."
@@ -172,8 +177,14 @@ class Letter(models.Model):
     @classmethod
     def create_for_case(cls, case: Case, template: LetterTemplate | None) -> Letter:
         """A new letter for a case, PENDING.  Sending it to a worker is the
-        caller's (``appeals.letters.tasks.queue_render``): a model queues nothing."""
-        return cls.objects.create(case=case, template=template)
+        caller's (``appeals.letters.tasks.queue_render``): a model queues nothing.
+        The case's first letter is version 1; each later one the next number."""
+        latest = cls.objects.filter(case=case).aggregate(models.Max("version"))["version__max"] or 0
+        return cls.objects.create(case=case, template=template, version=latest + 1, answers_digest=case.answers_digest())
+
+    def matches_answers(self) -> bool:
+        """Whether the case's answers are still those this letter was made from."""
+        return bool(self.answers_digest) and self.answers_digest == self.case.answers_digest()
 
     def mark_queued(self) -> None:
         """Record that a render task is (about to be) on its way."""

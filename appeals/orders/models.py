@@ -411,6 +411,29 @@ class Order(ShowsMoney, models.Model):
         logger.info("order paid", extra={"order": self.public_id, "provider": provider, "amount_cents": self.amount_cents})
         return True
 
+    def new_letter_version(self, template) -> Letter | None:
+        """A paid order whose case's answers changed since its newest letter gets
+        the next version of the letter, at no charge (queued by the caller,
+        ``appeals.orders.payments.make_new_version``).  None when there is
+        nothing to make: not paid, the case deleted, or the answers unchanged
+        (a second click, or a change undone)."""
+        with transaction.atomic():
+            if self.case_id is None:
+                return None
+            case = Case.objects.select_for_update().filter(pk=self.case_id, purged_at__isnull=True).first()
+            order = self._locked()
+            if case is None or order.status != self.Status.PAID:
+                return None
+            newest = case.letters.order_by("-version").first()
+            if newest is not None and newest.matches_answers():
+                return None
+            order.letter = Letter.create_for_case(case, template)
+            order.template = template
+            order.save(update_fields=["letter", "template", "updated_at"])
+        self.refresh_from_db()
+        logger.info("letter version made", extra={"order": self.public_id, "version": self.letter.version})
+        return self.letter
+
     def _payment_problem(self, amount_cents: int | None, currency: str | None) -> str:
         if amount_cents != self.amount_cents or (currency or "").lower() != self.currency:
             return (

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from appeals.letters.models import Letter
 from appeals.letters.tasks import queue_render
 from appeals.orders.models import Order, ProcessedEvent
 
@@ -41,6 +42,15 @@ def record_payment(order: Order, *, provider: str, amount_cents: int | None, cur
     if paid and order.letter_id is not None:
         queue_render(order.letter)
     return paid
+
+
+def make_new_version(order: Order, template) -> Letter | None:
+    """A paid case changed after payment: the next version of its letter, made at
+    no charge and queued for rendering; None when the answers did not change."""
+    letter = order.new_letter_version(template)
+    if letter is not None:
+        queue_render(letter)
+    return letter
 
 
 class PaymentUnavailable(Exception):

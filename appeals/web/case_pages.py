@@ -49,7 +49,19 @@ def case_context(case: Case, token: str, current: str) -> dict:
         "guidance": case_guidance(case),
         "noindex": True,
         "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}",
+        # A paid case is a record: a change makes a new version of its letter (appeals.orders.payments.make_new_version).
+        "paid_letter": paid_letter(case),
     }
+
+
+def paid_order(case: Case) -> Order | None:
+    return case.orders.filter(status=Order.Status.PAID).select_related("letter").first()
+
+
+def paid_letter(case: Case):
+    """The newest letter of the case's paid order, or None before payment."""
+    order = paid_order(case)
+    return order.letter if order is not None else None
 
 
 def fitting_templates(case: Case) -> list[LetterTemplate]:

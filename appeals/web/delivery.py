@@ -20,12 +20,14 @@ from appeals.delivery.downloads import FILES, recorded_download
 from appeals.delivery.forms import AppealDecisionForm, ShareLinkForm
 from appeals.delivery.models import LetterAccess, LetterShare, ShareLimitReached
 from appeals.delivery.status import (
+    case_shares,
     deadlines_file,
     order_of_live_share,
     ready_letter,
     refresh_seconds,
     shared_context,
     status_context,
+    version_of,
 )
 from appeals.letters.models import Letter
 from appeals.orders import payments
@@ -89,6 +91,18 @@ def letter_file(request: HttpRequest, token: str, kind: str) -> HttpResponse:
     return recorded_download(letter, kind, LetterAccess.Who.OWNER)
 
 
+@never_cache
+@require_GET
+def letter_version_file(request: HttpRequest, token: str, version: int, kind: str) -> HttpResponse:
+    """An earlier version's file, kept after the answers changed."""
+    if kind not in FILES:
+        raise Http404("No such file.")
+    letter = version_of(Order.objects.by_status_token(token), version)
+    if letter is None:
+        raise Http404("There is no such version at this link.")
+    return recorded_download(letter, kind, LetterAccess.Who.OWNER)
+
+
 def calendar_response(order: Order) -> HttpResponse:
     response = HttpResponse(deadlines_file(order), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appeal-deadlines.ics"'
@@ -140,7 +154,7 @@ def letter_share_create(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def letter_share_revoke(request: HttpRequest, token: str, share_id: int) -> HttpResponse:
     order, letter = ready_letter_or_404(token)
-    share = get_object_or_404(LetterShare, pk=share_id, letter=letter)
+    share = get_object_or_404(case_shares(letter), pk=share_id)
     share.revoke()
     messages.success(request, "Share link revoked: it no longer opens the letter.")
     return redirect(f"{order.status_path()}#share")
@@ -178,12 +192,12 @@ def shared_letter(request: HttpRequest, token: str, share: LetterShare, order: O
 @require_GET
 @through_live_share
 def shared_file(request: HttpRequest, token: str, share: LetterShare, order: Order, kind: str) -> HttpResponse:
-    return recorded_download(share.letter, kind, LetterAccess.Who.SHARE, share_id=share.pk)
+    return recorded_download(ready_letter(order), kind, LetterAccess.Who.SHARE, share_id=share.pk)
 
 
 @never_cache
 @require_GET
 @through_live_share
 def shared_calendar(request: HttpRequest, token: str, share: LetterShare, order: Order) -> HttpResponse:
-    LetterAccess.record(share.letter, LetterAccess.Who.SHARE, LetterAccess.What.ICS, share_id=share.pk)
+    LetterAccess.record(ready_letter(order), LetterAccess.Who.SHARE, LetterAccess.What.ICS, share_id=share.pk)
     return calendar_response(order)

@@ -37,7 +37,15 @@ from appeals.letters.case_letter import letter_for_case
 from appeals.letters.engine import LetterTemplateError
 from appeals.letters.filings import CLAIM_FILE
 from appeals.letters.packet import claim_file_request_pdf
-from appeals.web.case_pages import case_context, case_or_404, chosen_template, fitting_templates, unanswered_step_redirect
+from appeals.orders import payments
+from appeals.web.case_pages import (
+    case_context,
+    case_or_404,
+    chosen_template,
+    fitting_templates,
+    paid_order,
+    unanswered_step_redirect,
+)
 from appeals.web.public import current_offer
 
 BUTTONS = ("back", "add", "later")
@@ -169,6 +177,13 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
     saved = case.typed_answers.letter.template_id
     if request.method == "POST":
         chosen = chosen_template(templates, request.POST.get("template"))
+        order = paid_order(case)
+        if order is not None and "new_version" in request.POST:
+            # Paid: the changed answers make the next version, at no charge (nothing if they did not change).
+            case.save_step("letter", LetterChoice(template_id=chosen.pk if chosen else None))
+            if payments.make_new_version(order, chosen) is not None:
+                messages.success(request, "A new version of your letter is being made from your changed answers, at no charge.")
+            return redirect(order.status_path())
         case.save_step("letter", LetterChoice(template_id=chosen.pk if chosen else None))
         return redirect("case_payment", token=token)
     chosen = chosen_template(templates, request.GET.get("template") or saved)
@@ -182,6 +197,7 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
         # A template that passed its checks on save but fails on this case: show the shipped letter instead.
         letter = letter_for_case(case, None, deadlines=context["deadlines"]).html()
     context.update(
+        answers_changed=context["paid_letter"] is not None and not context["paid_letter"].matches_answers(),
         # The free claim-file request, where there is a plan decision to ask the file of.
         claim_file_request=any(filing["key"] == CLAIM_FILE for filing in case_letter.context["filings"]),
         # What the answers lack for an argument of this plan type (non-blocking).
