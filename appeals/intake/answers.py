@@ -67,6 +67,9 @@ class PlanAnswers(StepAnswers):
     expedited: bool = False
     claim_number: str = ""
     reference_number: str = ""
+    # Where the notice says to send the appeal, when it differs from the catalog's address for the payer.
+    appeals_address: str = ""
+    appeals_fax: str = ""
 
     @property
     def is_unsure(self) -> bool:
@@ -89,6 +92,9 @@ class PatientAnswers(StepAnswers):
     # The state the policy was issued in; empty means the patient's own state.
     policy_state: str = ""
     email: str = ""
+    # The patient's own return address and phone, for the patient's letter and its fax cover.
+    mailing_address: str = ""
+    phone: str = ""
     # Someone who files for the patient (a parent, a spouse): the packet then adds an appointment page.
     representative_name: str = ""
     representative_relationship: str = ""

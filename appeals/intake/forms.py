@@ -158,6 +158,12 @@ class PlanForm(forms.Form):
     )
     claim_number = forms.CharField(max_length=64, required=False, label="Claim or authorization number")
     reference_number = forms.CharField(max_length=64, required=False, label="Other reference or case number")
+    appeals_address = forms.CharField(
+        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Where the notice says to send the appeal (optional)",
+        help_text="Copy the address from the denial notice if it gives one: it is the address the letter uses.",
+    )  # fmt: skip
+    appeals_fax = forms.CharField(max_length=20, required=False, label="The appeals fax number on the notice (optional)")
 
     def __init__(self, *args, payer: Payer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,6 +185,13 @@ class PlanForm(forms.Form):
 
     def clean_stage(self) -> str:
         return self.cleaned_data["stage"] or AppealStage.FIRST_DENIAL
+
+    def clean_appeals_fax(self) -> str:
+        value = self.cleaned_data["appeals_fax"].strip()
+        return normalize_us_phone(value) if value else ""
+
+    def clean_appeals_address(self) -> str:
+        return "\n".join(line.strip() for line in self.cleaned_data["appeals_address"].strip().splitlines() if line.strip())
 
     def clean_notice_date(self) -> datetime.date:
         day = self.cleaned_data["notice_date"]
@@ -226,6 +239,11 @@ class PatientForm(forms.Form):
     email = forms.EmailField(
         max_length=254, label="Email", help_text="For the link to this case and the finished letter. Nothing else."
     )
+    mailing_address = forms.CharField(
+        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Patient's mailing address (optional)", help_text="Printed on the patient's own letter, so the plan can write back.",
+    )  # fmt: skip
+    phone = forms.CharField(max_length=20, required=False, label="Patient's phone (optional)")
     representative_name = forms.CharField(
         max_length=120, required=False, label="If someone else files for the patient: their name (optional)",
         help_text="A parent, spouse or other helper who signs for the patient. The packet then includes a page appointing them.",
@@ -241,6 +259,13 @@ class PatientForm(forms.Form):
         if data.get("representative_relationship") and not data.get("representative_name"):
             self.add_error("representative_name", "Give the representative's name, or clear the relationship.")
         return data
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        return normalize_us_phone(value) if value else ""
+
+    def clean_mailing_address(self) -> str:
+        return "\n".join(line.strip() for line in self.cleaned_data["mailing_address"].strip().splitlines() if line.strip())
 
     def clean_birth_date(self) -> datetime.date:
         day = self.cleaned_data["birth_date"]

@@ -118,7 +118,7 @@ def _display(form_field: forms.Field, value) -> object:
     if value in (None, "", []):
         return "—"
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return f"{value:%B} {value.day}, {value.year}"  # as people write dates, not 2026-11-27
     if isinstance(form_field, forms.ModelChoiceField):
         found = form_field.queryset.filter(**{form_field.to_field_name or "pk": value}).first()
         return str(found) if found else value

@@ -78,8 +78,9 @@ def build_letter_context(
         "denial_type": {"slug": denial_type.slug, "name": denial_type.name, "title_phrase": denial_type.title_phrase},
         "payer": {
             "name": payer.name,
-            "appeals_address": payer.appeals_address,
-            "appeals_fax": payer.appeals_fax,
+            # The address and fax on the person's own notice come first; the catalog's are the default.
+            "appeals_address": plan.appeals_address or payer.appeals_address,
+            "appeals_fax": plan.appeals_fax or payer.appeals_fax,
             "appeals_phone": payer.appeals_phone,
         },
         "plan": {

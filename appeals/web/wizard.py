@@ -197,6 +197,7 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
         # A template that passed its checks on save but fails on this case: show the shipped letter instead.
         letter = letter_for_case(case, None, deadlines=context["deadlines"]).html()
     context.update(
+        page_name="Review",
         answers_changed=context["paid_letter"] is not None and not context["paid_letter"].matches_answers(),
         # The free claim-file request, where there is a plan decision to ask the file of.
         claim_file_request=any(filing["key"] == CLAIM_FILE for filing in case_letter.context["filings"]),
