@@ -59,9 +59,10 @@ def test_seed_pages_render_every_section(client, demo_catalog, path, title):
 
     assert f"<h1>{title}</h1>" in page
     assert guide.denial_type.flips_when in page
-    assert h2s(page)[:7] == [
+    assert h2s(page)[:8] == [
         "Your appeal rights with Cigna",
         "How Cigna decides",
+        "Documentation to gather",
         f"The Cigna angle on {guide.drug.name}",
         f"Typical criteria for {guide.drug.name}",
         "Next steps",
@@ -82,9 +83,15 @@ def test_seed_pages_render_every_section(client, demo_catalog, path, title):
         assert criterion.requirement in page
         assert criterion.source_title not in page
     assert "They are not Cigna's published policy" in page
-    # The call to action with the live price and promo, into the prefilled wizard.
+    # The seed pages' "Documentation to gather", for this denial type, in the project's words.
+    gather = page[page.index('id="gather"') : page.index('id="angle"')]
+    items = guide.denial_type.documentation_list()
+    assert len(items) >= 4 and all(html.escape(item, quote=False) in gather for item in items)
+    # The call to action with the live price and promo, into the prefilled wizard: near the top and at the end.
     assert "$40 list price, $30 for your first letter (use code SEO25)" in page
-    start = re.search(r'<a class="button" href="([^"]+)"', page).group(1)
+    starts = re.findall(r'<a class="button" href="([^"]+)"', page)
+    assert len(starts) == 2 and len(set(starts)) == 1 and page.index(starts[0]) < page.index('id="rights"')
+    start = starts[0]
     assert urlsplit(start).path == "/start/"
     assert parse_qs(urlsplit(start).query) == {
         "drug": [drug_slug],
@@ -342,6 +349,9 @@ def test_home_links_the_hubs_and_recent_guides(client, demo_catalog):
     for path in ("/drugs/anifrolumab/", "/payers/cigna/", "/denials/step-therapy/", "/appeal/"):
         assert f'href="{path}' in page
     assert "$40 list price, $30 for your first letter (use code SEO25)" in page
+    # An appeal starts from the home page too, before the search.
+    assert page.index('<a class="button" href="/start/">Start my appeal</a>') < page.index("Find your drug or insurer")
+    assert client.get("/start/").status_code == 200
 
 
 def test_robots_txt_names_the_sitemap(client):

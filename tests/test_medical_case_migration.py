@@ -38,3 +38,17 @@ def test_unedited_templates_take_the_medical_case_and_edited_ones_are_left_alone
         assert History.objects.filter(id=pk, history_change_reason__contains="medical case").exists()
     assert LetterTemplate.objects.get(pk=edited).body == edited_body
     assert not History.objects.filter(id=edited).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shipped_denial_types_get_their_documentation_list_and_others_stay_empty(migrator):
+    old = migrator.apply_initial_migration(("appeals", "0031_letter_versions"))
+    DenialType = old.apps.get_model("appeals", "DenialType")
+    shipped = DenialType.objects.create(slug="step-therapy", name="Step therapy", title_phrase="x", flips_when="x").pk
+    own = DenialType.objects.create(slug="staff-own", name="Staff's own", title_phrase="x", flips_when="x").pk
+
+    new = migrator.apply_tested_migration(("appeals", "0032_denial_type_documentation"))
+    DenialType = new.apps.get_model("appeals", "DenialType")
+    lines = DenialType.objects.get(pk=shipped).documentation.splitlines()
+    assert len(lines) == 5 and lines[0].startswith("The record of every drug the plan requires first")
+    assert DenialType.objects.get(pk=own).documentation == ""

@@ -175,7 +175,7 @@ class DenialTypeAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "order", "title_phrase", "flips_when", "typical_wording")}),
-        ("What the case needs", {"fields": ("exception_grounds", "intake_sections", "enclosures")}),
+        ("What the case needs", {"fields": ("exception_grounds", "intake_sections", "enclosures", "documentation")}),
     )
 
 

@@ -426,6 +426,11 @@ class DenialType(models.Model):
         help_text="What an appeal of this denial type should attach beyond the usual records, one item per line "
         "(e.g. compendium printouts for an off-label use).",
     )
+    documentation = models.TextField(
+        blank=True,
+        help_text='What to gather before appealing this kind of denial, one item per line: the "Documentation to '
+        'gather" list of every landing page of this denial type.',
+    )
     order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -438,6 +443,9 @@ class DenialType(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("denial_hub", args=[self.slug])
+
+    def documentation_list(self) -> list[str]:
+        return text_lines(self.documentation)
 
     def clean(self) -> None:
         errors = {}

@@ -42,6 +42,13 @@ DENIAL_TYPES = [
         "exception_grounds": list(G),
         "intake_sections": ["prior_treatments", "disease_activity"],
         "enclosures": "Records of each drug the plan requires first: dose, start and stop dates, and why it was stopped\nPharmacy claims or fill history for those drugs",
+        "documentation": (
+            "The record of every drug the plan requires first: name, dose, start and stop dates, and the reason it was stopped, as the chart states it\n"
+            "Pharmacy fill history for those drugs, which proves the dates when the chart is thin\n"
+            "The plan's step-therapy protocol for the requested drug: ask for it in writing if the notice does not quote it\n"
+            "Any contraindication, past reaction or interaction that rules out a required drug, with the note that records it\n"
+            "A letter from the prescriber that takes the required steps one by one: done, failed, or not safe for this patient"
+        ),
         "order": 1,
     },
     {
@@ -54,6 +61,13 @@ DENIAL_TYPES = [
         "exception_grounds": ["expected_ineffective", "tried_and_failed", "not_best_interest"],
         "intake_sections": ["compendia_support", "prior_treatments", "disease_activity"],
         "enclosures": "Compendium listings for this use (AHFS-DI, DRUGDEX, NCCN category or Lexi-Drugs evidence level)\nGuideline excerpts and the key published trials",
+        "documentation": (
+            "The compendium entry that lists this use (AHFS-DI, DrugDex, NCCN or Lexi-Drugs) with its rating or category\n"
+            "The specialty guideline that recommends the drug for this condition, and the key published trials\n"
+            "The chart notes that give the diagnosis and show why the labelled alternatives do not fit this patient\n"
+            "The prescribing information, to show what the label does and does not cover\n"
+            "A letter from the prescriber explaining why this use is the right one now"
+        ),
         "order": 2,
     },
     {
@@ -66,6 +80,13 @@ DENIAL_TYPES = [
         "exception_grounds": ["expected_ineffective", "tried_and_failed", "stable_on_current"],
         "intake_sections": ["dose_and_quantity", "prior_treatments"],
         "enclosures": "The dosing section of the prescribing information\nRecords showing the lower dose failed or lost effect",
+        "documentation": (
+            "The dosing section of the prescribing information for the regimen prescribed\n"
+            "The prescription and the claim, showing the dose, the frequency and the units requested\n"
+            "The plan's limit as the notice or the formulary states it\n"
+            "Records showing that a lower dose or a longer interval was tried and failed, or why it cannot be\n"
+            "Weight, laboratory or other chart values the dose depends on"
+        ),
         "order": 3,
     },
     {
@@ -78,6 +99,13 @@ DENIAL_TYPES = [
         "exception_grounds": ["contraindicated", "expected_ineffective", "not_best_interest"],
         "intake_sections": ["disease_activity", "prior_treatments"],
         "enclosures": "Dated disease-activity scores (e.g. SLEDAI-2K, CDAI) and the notes they come from\nGuideline excerpts supporting this treatment",
+        "documentation": (
+            "The plan's criteria for the drug (its policy, or the InterQual or MCG criteria it used): ask for them in writing\n"
+            "Chart notes with the diagnosis code and dated disease-activity scores\n"
+            "Laboratory, imaging, pathology or biomarker reports the criteria ask for\n"
+            "The record of earlier treatments: doses, dates and why each was stopped\n"
+            "A letter from the prescriber answering each criterion with the evidence, and the guideline that supports the treatment"
+        ),
         "order": 4,
     },
     {
@@ -90,6 +118,13 @@ DENIAL_TYPES = [
         "exception_grounds": ["contraindicated", "expected_ineffective", "tried_and_failed", "stable_on_current"],
         "intake_sections": ["formulary_alternatives", "prior_treatments"],
         "enclosures": "Records for each formulary alternative: tried and failed, contraindicated, or expected to work less well",
+        "documentation": (
+            "The list of formulary drugs the plan offers for this condition, from the notice or the plan's drug list\n"
+            "For each of them: the record that it was tried and failed, or the reason it cannot be used or would work less well\n"
+            "Pharmacy fill history for the drugs already tried\n"
+            "The plan's formulary exception form, if it has one\n"
+            "A letter from the prescriber stating why no formulary drug will do for this patient"
+        ),
         "order": 5,
     },
     {
@@ -102,6 +137,13 @@ DENIAL_TYPES = [
         "exception_grounds": ["contraindicated", "not_best_interest"],
         "intake_sections": ["site_of_care", "authorization_history"],
         "enclosures": "Records of the clinical reason for this site (prior infusion reactions, monitoring needs, first doses)\nThe earlier authorization letter, if the plan approved this treatment before",
+        "documentation": (
+            "The plan's site-of-care policy and the sites it would cover instead\n"
+            "Records of the clinical reason for this site: earlier infusion reactions, monitoring the patient needs, other conditions, a first dose\n"
+            "The infusion record so far: dates, site and any reactions\n"
+            "The earlier authorization letter, if the plan approved this treatment before\n"
+            "A letter from the prescriber explaining why another site is not safe for this patient"
+        ),
         "order": 6,
     },
     {
@@ -114,6 +156,13 @@ DENIAL_TYPES = [
         "exception_grounds": ["expected_ineffective", "not_best_interest"],
         "intake_sections": ["compendia_support", "prior_treatments"],
         "enclosures": "Documentation of FDA approval status for this use\nCompendium or NCCN listings and the phase III trial publications",
+        "documentation": (
+            "Proof of the drug's FDA approval, and the label's indications\n"
+            "The compendium or NCCN listing for this use, with its rating or category\n"
+            "The phase III trial publications behind the use\n"
+            "The plan's definition of experimental or investigational, from the plan documents\n"
+            "A letter from the prescriber explaining why the evidence makes this use standard care for this patient"
+        ),
         "order": 7,
     },
 ]

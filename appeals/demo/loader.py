@@ -48,7 +48,7 @@ class LoadReport:
 
 # Fields added after databases were first loaded: an existing row gets the demo
 # value while the field is still empty, and keeps whatever staff wrote there.
-FILLED_WHEN_EMPTY = ("appeal_rights", "enclosures")
+FILLED_WHEN_EMPTY = ("appeal_rights", "enclosures", "documentation")
 
 
 def _get_or_create(model, lookup: dict, defaults: dict) -> tuple[object, bool]:
