@@ -81,6 +81,17 @@ def find_payer(text: str) -> Payer | None:
     return None
 
 
+def optional_phone(value: str) -> str:
+    """A US phone or fax number written one way, or "" when none was given."""
+    value = value.strip()
+    return normalize_us_phone(value) if value else ""
+
+
+def address_lines(value: str) -> str:
+    """An address as typed, one line per line, without blank lines or stray spaces."""
+    return "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
+
+
 class StartForm(forms.Form):
     """Which drug, payer and denial: prefilled from a landing page's link, or typed with suggestions."""
 
@@ -187,11 +198,10 @@ class PlanForm(forms.Form):
         return self.cleaned_data["stage"] or AppealStage.FIRST_DENIAL
 
     def clean_appeals_fax(self) -> str:
-        value = self.cleaned_data["appeals_fax"].strip()
-        return normalize_us_phone(value) if value else ""
+        return optional_phone(self.cleaned_data["appeals_fax"])
 
     def clean_appeals_address(self) -> str:
-        return "\n".join(line.strip() for line in self.cleaned_data["appeals_address"].strip().splitlines() if line.strip())
+        return address_lines(self.cleaned_data["appeals_address"])
 
     def clean_notice_date(self) -> datetime.date:
         day = self.cleaned_data["notice_date"]
@@ -261,11 +271,10 @@ class PatientForm(forms.Form):
         return data
 
     def clean_phone(self) -> str:
-        value = self.cleaned_data["phone"].strip()
-        return normalize_us_phone(value) if value else ""
+        return optional_phone(self.cleaned_data["phone"])
 
     def clean_mailing_address(self) -> str:
-        return "\n".join(line.strip() for line in self.cleaned_data["mailing_address"].strip().splitlines() if line.strip())
+        return address_lines(self.cleaned_data["mailing_address"])
 
     def clean_birth_date(self) -> datetime.date:
         day = self.cleaned_data["birth_date"]
@@ -678,8 +687,7 @@ class PrescriberForm(forms.Form):
         return validate_npi(value) if value else ""
 
     def _phone(self, field: str) -> str:
-        value = self.cleaned_data[field].strip()
-        return normalize_us_phone(value) if value else ""
+        return optional_phone(self.cleaned_data[field])
 
     def clean_phone(self) -> str:
         return self._phone("phone")
