@@ -319,6 +319,18 @@ def test_a_hub_with_nothing_published_is_404(client, demo_catalog):
         ("saphnelo", ["/drugs/anifrolumab/"], ["/payers/"]),
         ("Optum", ["/payers/unitedhealthcare/"], ["/drugs/"]),
         ("KEYTRUDA", ["/drugs/pembrolizumab/"], []),
+        # What people type: a brand and a payer, a condition, an abbreviation, a lower-case brand, a denial reason.
+        (
+            "Saphnelo Cigna",
+            ["/appeal/anifrolumab/cigna/step-therapy/", "/drugs/anifrolumab/", "/payers/cigna/"],
+            ["/payers/aetna/"],
+        ),
+        ("lupus", ["/drugs/anifrolumab/"], ["/payers/", "/drugs/pembrolizumab/"]),
+        ("BCBS", ["/payers/fep-blue/"], ["/drugs/", "/payers/cigna/"]),
+        # Tofacitinib has no guide of its own: its class's pages answer.
+        ("xeljanz", ["/drugs/jak-inhibitor/"], ["/payers/", "/drugs/checkpoint-inhibitor/"]),
+        ("step therapy", ["/denials/step-therapy/"], ["/denials/site-of-care/", "/payers/"]),
+        ("appeal for Xeljanz denied by UHC", ["/drugs/jak-inhibitor/", "/payers/unitedhealthcare/"], ["/payers/cigna/"]),
     ],
 )
 def test_search_finds_drugs_by_brand_and_payers_by_alias(client, demo_catalog, query, finds, misses):
@@ -328,6 +340,16 @@ def test_search_finds_drugs_by_brand_and_payers_by_alias(client, demo_catalog, q
         assert f'href="{path}"' in results
     for prefix in misses:
         assert f'href="{prefix}' not in results
+
+
+def test_a_misspelt_search_finds_the_close_names_and_says_so(client, demo_catalog):
+    page = text_of(client.get("/", {"q": "saphenlo cigan"}))
+    results = page[page.index('id="results"') : page.index('id="featured"')]
+    assert "showing results for “saphnelo cigna”" in results
+    assert 'href="/drugs/anifrolumab/"' in results and 'href="/payers/cigna/"' in results
+    # A word close to nothing is not guessed at.
+    page = text_of(client.get("/", {"q": "qwertyuiop"}))
+    assert "Nothing matches “qwertyuiop”" in page and "showing results for" not in page
 
 
 def test_search_without_a_match_says_so_and_keeps_the_words(client, demo_catalog):

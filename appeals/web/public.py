@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -37,11 +37,11 @@ from django.views.decorators.http import require_GET, require_safe
 from appeals.catalog.caching import cached_page
 from appeals.catalog.models import AppealDeadlineRule, AppealStage, Criterion, DenialType, Drug, Guide, Payer, ReviewerProfile
 from appeals.catalog.pricing import Pricing
+from appeals.catalog.search import has_published_guide, search_catalog
 from appeals.core.safe_markdown import render_markdown
 
 HUB_PAGE_SIZE = 100
 RELATED_LIMIT = 8
-SEARCH_LIMIT = 20
 RIGHTS_STEPS = (AppealDeadlineRule.Step.FILE_APPEAL, AppealDeadlineRule.Step.FILE_NEXT_LEVEL)
 
 
@@ -336,28 +336,6 @@ def denial_hub(request: HttpRequest, denial: str) -> HttpResponse:
         crumbs,
         denial.flips_when,
     )
-
-
-def has_published_guide(link: str) -> Exists:
-    """For a Drug, Payer or DenialType queryset: at least one published guide.
-    An indexed probe per row, not a join of every guide and a DISTINCT."""
-    return Exists(Guide.objects.filter(published=True, **{link: OuterRef("pk")}))
-
-
-def search_catalog(query: str) -> dict:
-    """Drugs (by name, brand or generic name) and payers (by name or alias)
-    that have at least one published guide."""
-    query = query.strip()[:100]
-    if len(query) < 2:
-        return {"query": query, "drugs": [], "payers": [], "too_short": bool(query)}
-    drugs = Drug.objects.filter(
-        Q(name__icontains=query) | Q(brand_names__icontains=query) | Q(generic_name__icontains=query),
-        has_published_guide("drug"),
-    ).order_by("name")[:SEARCH_LIMIT]
-    payers = Payer.objects.filter(Q(name__icontains=query) | Q(aliases__icontains=query), has_published_guide("payer")).order_by(
-        "name"
-    )[:SEARCH_LIMIT]
-    return {"query": query, "drugs": list(drugs), "payers": list(payers), "too_short": False}
 
 
 @require_safe
