@@ -37,5 +37,6 @@ urlpatterns = [
     path("pay/local/<str:public_id>/", checkout.local_payment, name="local_payment"),
     path("stripe/webhook/", checkout.stripe_webhook, name="stripe_webhook"),
     path("robots.txt", public.robots_txt, name="robots"),
+    path("favicon.ico", public.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -36,7 +36,8 @@ SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links (emails, canonical URLs, sitemaps); on a developer machine, the port `make run` serves.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}").rstrip("/")
 
 # Patient fields are encrypted with keys derived from SECRET_KEY and these
 # values (django-fernet-encrypted-fields calls them SALT_KEY).  The first key

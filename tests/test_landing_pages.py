@@ -481,3 +481,14 @@ def test_robots_txt_keeps_crawlers_off_every_private_page(client):
     ]:
         path = reverse(name, kwargs=kwargs)
         assert any(path.startswith(prefix) for prefix in disallowed), path
+
+
+def test_every_page_links_the_favicon_and_favicon_ico_finds_it(client, demo_catalog):
+    from django.contrib.staticfiles import finders
+
+    for path in ("/", "/appeal/anifrolumab/cigna/step-therapy/", "/start/"):
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in client.get(path).content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+    found = finders.find("favicon.svg")
+    assert found and Path(found).read_text().startswith("<svg")

@@ -137,3 +137,12 @@ def test_env_readers(monkeypatch):
     monkeypatch.setenv("COUNT", "twelve")
     with pytest.raises(ImproperlyConfigured, match="COUNT must be a whole number"):
         env_int("COUNT", 0)
+
+
+def test_absolute_links_follow_the_port_make_run_serves_unless_site_url_is_set():
+    show = ("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SITE_URL)")
+    assert run_django({"PORT": "8123"}, *show).stdout.strip() == "http://127.0.0.1:8123"
+    assert run_django({}, *show).stdout.strip() == "http://127.0.0.1:8000"
+    assert run_django({"PORT": "8123", "SITE_URL": "https://denialhelp.example/"}, *show).stdout.strip() == (
+        "https://denialhelp.example"
+    )

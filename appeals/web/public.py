@@ -27,8 +27,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -336,6 +337,13 @@ def denial_hub(request: HttpRequest, denial: str) -> HttpResponse:
         crumbs,
         denial.flips_when,
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own; the pages link the SVG, wherever
+    static files are served from (a hashed name after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @require_safe
