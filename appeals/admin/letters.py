@@ -177,7 +177,9 @@ class LetterAdmin(admin.ModelAdmin):
     """Letters as staff look after them: state, attempts, timing, and a retry
     for the failed ones.  No patient detail shows here."""
 
-    list_display = ("__str__", "status", "case_id", "template", "attempts", "page_count", "render_ms", "created_at", "ready_at")
+    list_display = (
+        "__str__", "status", "case_id", "version", "template", "attempts", "page_count", "render_ms", "created_at", "ready_at"
+    )  # fmt: skip
     list_filter = ("status",)
     list_select_related = ("template",)
     date_hierarchy = "created_at"
@@ -185,6 +187,7 @@ class LetterAdmin(admin.ModelAdmin):
     fields = (
         "status",
         "case",
+        "version",
         "template",
         "template_version",
         "attempts",
