@@ -18,6 +18,7 @@ from tests.support.browser_checks import (
     FAILING_IMPACTS,
     PHONE_WIDTH,
     describe_violations,
+    faint_edges,
     focused,
     run_axe,
     sideways_scroll,
@@ -89,6 +90,9 @@ class PageChecks:
         violations = run_axe(self.page, self.impacts)
         if violations:
             found.append("axe-core:\n" + describe_violations(violations))
+        # The public site and the wizard; Django admin keeps its own styles for staff.
+        if "/admin/" not in self.page.url and (faint := faint_edges(self.page)):
+            found.append("form controls hard to see:\n    " + "\n    ".join(faint))
         if self.phone:
             if wide := sideways_scroll(self.page):
                 found.append("scrolls sideways at 375 px: " + "; ".join(wide))

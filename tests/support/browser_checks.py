@@ -101,6 +101,31 @@ def small_targets(page) -> list[str]:
     return page.evaluate(_SMALL_TARGETS_JS, [MIN_TARGET, MIN_BUTTON_HEIGHT])
 
 
+# A text box, list or checkbox is found by its edge: WCAG 1.4.11 asks 3:1 between
+# the edge and the white page (Bootstrap's default #dee2e6 is 1.3:1).
+_FAINT_EDGES_JS = """() => {
+  const luminance = color => {
+    const [r, g, b, a = 1] = color.match(/[\\d.]+/g).map(Number);
+    if (a < 0.5) return 1;
+    const channel = c => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const problems = [];
+  for (const el of document.querySelectorAll('main input:not([type=hidden]):not([type=submit]), main select, main textarea')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden' || parseFloat(style.borderTopWidth) === 0) continue;
+    const ratio = 1.05 / (luminance(style.borderTopColor) + 0.05);
+    if (ratio < 3) problems.push(`${el.tagName.toLowerCase()}[name=${el.name}] edge ${style.borderTopColor} is ${ratio.toFixed(1)}:1`);
+  }
+  return problems;
+}"""
+
+
+def faint_edges(page) -> list[str]:
+    """Form controls in the main content whose edge is under 3:1 against white."""
+    return page.evaluate(_FAINT_EDGES_JS)
+
+
 # Focus shows when the focused element has an outline or a box shadow at least
 # 2 px wide whose colour stands 3:1 against white (WCAG 1.4.11): Bootstrap's
 # own pale blue glow does not.
