@@ -134,6 +134,8 @@ def render(voice: str, spec: dict) -> bytes:
             "patient",
             {
                 **case.typed_answers.patient.to_stored(),
+                "mailing_address": "418 Elm Street\nAustin, TX 78704",
+                "phone": "(512) 555-0188",
                 "representative_name": "Ana Quintana",
                 "representative_relationship": "daughter",
             },
