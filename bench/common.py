@@ -32,6 +32,8 @@ def setup_django() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # The wizard checks every diagnosis code against the code set: a fresh bench database needs it.
+    call_command("load_diagnosis_codes", "--if-empty", verbosity=0)
 
 
 def timed_ms(action: Callable[[], object]) -> float:
