@@ -20,6 +20,7 @@ urlpatterns = [
     path("case/<str:token>/review/", wizard.case_review, name="case_review"),
     path("case/<str:token>/payment/", checkout.case_payment, name="case_payment"),
     path("case/<str:token>/later/", wizard.case_later, name="case_later"),
+    path("case/<str:token>/clinical/", wizard.case_clinical, name="case_clinical"),
     path("case/<str:token>/claim-file-request.pdf", wizard.case_claim_file_request, name="case_claim_file_request"),
     path("case/<str:token>/<slug:step>/", wizard.case_step, name="case_step"),
     path("letters/<str:token>/", delivery.letter_status, name="letter_status"),

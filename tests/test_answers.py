@@ -17,6 +17,7 @@ from appeals.intake.answers import (
     DiagnosisAnswers,
     EvidenceAnswers,
     LetterChoice,
+    OfficeAnswers,
     PatientAnswers,
     PlanAnswers,
     PrescriberAnswers,
@@ -31,6 +32,7 @@ from tests.support.cases import answer_every_step, opened_case
 SCHEMA_OF_FORM = [
     (forms.PlanForm, PlanAnswers, set()),
     (forms.PatientForm, PatientAnswers, set()),
+    (forms.OfficeForm, OfficeAnswers, set()),
     (forms.DiagnosisForm, DiagnosisAnswers, {"icd10_description"}),
     (forms.CompendiaForm, EvidenceAnswers, set()),
     (forms.RequestedDrugForm, RequestedDrugAnswers, set()),

@@ -152,6 +152,14 @@ def test_the_whole_wizard_on_a_phone_without_javascript(
     page.get_by_label("State where the patient lives").select_option("TX")
     page.get_by_role("button", name="Save and continue").click()
 
+    expect(page.get_by_role("heading", name="The prescriber", level=1)).to_be_visible()
+    page.get_by_label("Doctor or clinician who prescribed it").fill("Lena Ortiz")
+    page.get_by_label("Their practice or clinic").fill("Hill Country Rheumatology")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Who fills in the clinical part?", level=1)).to_be_visible()
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="I'll fill it in myself").click()
+
     expect(page.get_by_role("heading", name="Diagnosis", level=1)).to_be_visible()
     page.get_by_label("ICD-10-CM diagnosis code").fill("M32.1")
     page.get_by_label("How severe is the disease now?").select_option("severe")

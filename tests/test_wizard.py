@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from appeals.models import Case
-from tests.support.wizard_answers import PATIENT, days_from_today
+from tests.support.wizard_answers import OFFICE, PATIENT, days_from_today
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,11 @@ def test_the_steps_run_in_order(client, demo_catalog):
     assert client.post(case_url + "plan/", PLAN)["Location"] == case_url
     assert client.get(case_url)["Location"] == case_url + "patient/"
     assert client.post(case_url + "patient/", PATIENT)["Location"] == case_url
+    assert client.get(case_url)["Location"] == case_url + "office/"
+    assert client.post(case_url + "office/", OFFICE)["Location"] == case_url
+    # The patient part is done: the person chooses who fills in the clinical part.
+    assert client.get(case_url)["Location"] == case_url + "clinical/"
+    assert client.post(case_url + "clinical/", {"action": "self"})["Location"] == case_url
     assert client.get(case_url)["Location"] == case_url + "diagnosis/"
     body = page(client.get(case_url + "diagnosis/"))
     assert "File the appeal with the plan" in body  # deadlines on every step

@@ -24,17 +24,17 @@ from tests.support.wizard_answers import (
 
 pytestmark = pytest.mark.django_db
 
-ALWAYS = ["plan", "patient", "diagnosis", "drug", "criteria", "prescriber"]
+ALWAYS = ["plan", "patient", "office", "diagnosis", "drug", "criteria", "prescriber"]
 # What each demo denial type needs on top (its intake sections), in wizard order.
 EXPECTED_STEPS = {
-    "step-therapy": ["plan", "patient", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
-    "not-fda-approved": ["plan", "patient", "diagnosis", "evidence", "drug", "treatments", "criteria", "prescriber"],
-    "quantity-limit": ["plan", "patient", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
-    "medical-necessity": ["plan", "patient", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
-    "non-formulary": ["plan", "patient", "diagnosis", "drug", "treatments", "alternatives", "criteria", "prescriber"],
+    "step-therapy": ["plan", "patient", "office", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
+    "not-fda-approved": ["plan", "patient", "office", "diagnosis", "evidence", "drug", "treatments", "criteria", "prescriber"],
+    "quantity-limit": ["plan", "patient", "office", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
+    "medical-necessity": ["plan", "patient", "office", "diagnosis", "drug", "treatments", "criteria", "prescriber"],
+    "non-formulary": ["plan", "patient", "office", "diagnosis", "drug", "treatments", "alternatives", "criteria", "prescriber"],
     # The letter's medical case tells what each earlier drug did, so every denial type asks for them.
-    "site-of-care": ["plan", "patient", "diagnosis", "drug", "treatments", "authorization", "criteria", "prescriber"],
-    "experimental": ["plan", "patient", "diagnosis", "evidence", "drug", "treatments", "criteria", "prescriber"],
+    "site-of-care": ["plan", "patient", "office", "diagnosis", "drug", "treatments", "authorization", "criteria", "prescriber"],
+    "experimental": ["plan", "patient", "office", "diagnosis", "evidence", "drug", "treatments", "criteria", "prescriber"],
 }
 # A demo combination for each, with feed criteria where the demo has them.
 COMBINATION = {
@@ -65,6 +65,10 @@ def walk(client, case_url: str, stop_before: str | None = None) -> list[str]:
         location = client.get(case_url)["Location"]
         if location.endswith("/review/"):
             return visited
+        if location.endswith("/clinical/"):
+            # The patient part is done: this person fills in the clinical part too.
+            assert client.post(location, {"action": "self"})["Location"] == case_url
+            continue
         step = location.rstrip("/").split("/")[-1]
         if step == stop_before:
             return visited

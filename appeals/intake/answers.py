@@ -210,6 +210,18 @@ class CriteriaAnswers:
 
 
 @dataclass(frozen=True)
+class OfficeAnswers(StepAnswers):
+    """Who prescribed the drug, as the patient knows it: enough to reach the office and
+    to start the prescriber step, which the office completes and the letter reads."""
+
+    prescriber_name: str = ""
+    practice_name: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class PrescriberAnswers(StepAnswers):
     prescriber_name: str = ""
     credentials: str = ""
@@ -243,6 +255,7 @@ class CaseAnswers:
 
     plan: PlanAnswers = field(default_factory=PlanAnswers)
     patient: PatientAnswers = field(default_factory=PatientAnswers)
+    office: OfficeAnswers = field(default_factory=OfficeAnswers)
     diagnosis: DiagnosisAnswers = field(default_factory=DiagnosisAnswers)
     evidence: EvidenceAnswers = field(default_factory=EvidenceAnswers)
     drug: RequestedDrugAnswers = field(default_factory=RequestedDrugAnswers)
@@ -257,6 +270,7 @@ class CaseAnswers:
     STEPS: ClassVar[dict[str, type]] = {
         "plan": PlanAnswers,
         "patient": PatientAnswers,
+        "office": OfficeAnswers,
         "diagnosis": DiagnosisAnswers,
         "evidence": EvidenceAnswers,
         "drug": RequestedDrugAnswers,

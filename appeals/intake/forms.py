@@ -289,6 +289,34 @@ class PatientForm(forms.Form):
         return self.cleaned_data["member_id"].strip()
 
 
+class OfficeForm(forms.Form):
+    """Who prescribed the drug: all the patient is asked of the office.  The office itself
+    completes the prescriber's details (credentials, NPI, address) in the clinical part."""
+
+    prescriber_name = forms.CharField(
+        max_length=120, label="Doctor or clinician who prescribed it", help_text="The person who will sign the letter."
+    )
+    practice_name = forms.CharField(max_length=120, label="Their practice or clinic")
+    phone = forms.CharField(max_length=20, required=False, label="Office phone (optional)")
+    fax = forms.CharField(max_length=20, required=False, label="Office fax (optional)")
+    email = forms.EmailField(
+        max_length=254, required=False, label="Office email (optional)",
+        help_text="If you want us to email the office its link to the clinical part.",
+    )  # fmt: skip
+
+    def clean_phone(self) -> str:
+        return optional_phone(self.cleaned_data["phone"])
+
+    def clean_fax(self) -> str:
+        return optional_phone(self.cleaned_data["fax"])
+
+
+class OfficeLinkForm(forms.Form):
+    """Where to email the office its link (optional: the link can be copied instead)."""
+
+    office_email = forms.EmailField(max_length=254, required=False, label="Office email (optional)")
+
+
 def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(label=label, required=required, help_text=help_text, widget=forms.DateInput(attrs={"type": "date"}))
 

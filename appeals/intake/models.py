@@ -27,17 +27,28 @@ from appeals.core.tokens import lookup_digest, new_link_token
 from appeals.intake.answers import CaseAnswers, CriteriaAnswers, StepAnswers, stored_step
 
 CASE_LIFETIME = datetime.timedelta(days=30)
+OFFICE_LINK_LIFETIME = datetime.timedelta(days=14)
 DRAFTS = "_drafts"  # answers key for typed-but-invalid steps
 
 
 class CaseQuerySet(models.QuerySet):
     def by_token(self, token: str) -> Case | None:
-        """The open case a link token belongs to, or None.  The token is
-        compared as its digest through the unique index."""
+        """The open case a link token belongs to, or None: the person's own link, or
+        the office's link to the clinical part while it is neither revoked nor expired
+        (``case.opened_by_office`` says which).  The token is compared as its digest
+        through the unique indexes."""
         digest = lookup_digest(token)
         if digest is None:
             return None
-        return self.filter(token_hash=digest, expires_at__gt=timezone.now()).first()
+        now = timezone.now()
+        case = self.filter(token_hash=digest, expires_at__gt=now).first()
+        if case is not None:
+            case.opened_by_office = False
+            return case
+        case = self.filter(office_token_hash=digest, office_link_expires_at__gt=now, expires_at__gt=now).first()
+        if case is not None:
+            case.opened_by_office = True
+        return case
 
 
 class Case(models.Model):
@@ -60,7 +71,27 @@ class Case(models.Model):
         "page; the next level's deadline counts from it (until then it is shown only in words).",
     )
 
+    class ClinicalBy(models.TextChoices):
+        UNDECIDED = "", "Not chosen yet"
+        PATIENT = "patient", "The person filling in the case"
+        OFFICE = "office", "The prescriber's office, through its own link"
+
+    clinical_by = models.CharField(
+        max_length=10, choices=ClinicalBy.choices, default="", blank=True,
+        help_text="Who answers the clinical part (diagnosis, treatments, criteria, prescriber's details).",
+    )  # fmt: skip
+    office_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    office_link_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="The office's link stops working after this (or when revoked)."
+    )
+    office_link_emailed_at = models.DateTimeField(null=True, blank=True)
+    clinical_done_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person was told the office had finished the clinical part."
+    )
+
     objects = CaseQuerySet.as_manager()
+    # Set by ``Case.objects.by_token``: whether the case was opened through the office's link.
+    opened_by_office = False
 
     class Meta:
         ordering = ["-created_at"]
@@ -82,6 +113,47 @@ class Case(models.Model):
             expires_at=timezone.now() + CASE_LIFETIME,
         )
         return case, token
+
+    def open_office_link(self) -> str:
+        """A new link for the prescriber's office to complete the clinical part; any
+        earlier office link stops working.  The token is shown once; only its digest is kept."""
+        token, digest = new_link_token()
+        self.office_token_hash = digest
+        self.office_link_expires_at = timezone.now() + OFFICE_LINK_LIFETIME
+        self.clinical_by = self.ClinicalBy.OFFICE
+        self.clinical_done_notified_at = None
+        self.save(
+            update_fields=[
+                "office_token_hash",
+                "office_link_expires_at",
+                "clinical_by",
+                "clinical_done_notified_at",
+                "updated_at",
+            ]
+        )
+        return token
+
+    def revoke_office_link(self) -> None:
+        self.office_token_hash = None
+        self.office_link_expires_at = None
+        self.save(update_fields=["office_token_hash", "office_link_expires_at", "updated_at"])
+
+    @property
+    def office_link_open(self) -> bool:
+        return (
+            bool(self.office_token_hash)
+            and self.office_link_expires_at is not None
+            and self.office_link_expires_at > timezone.now()
+        )
+
+    def choose_clinical_by(self, who: str) -> None:
+        self.clinical_by = who
+        self.save(update_fields=["clinical_by", "updated_at"])
+
+    def mark(self, field: str) -> None:
+        """Record when something was sent (``office_link_emailed_at``, ``clinical_done_notified_at``)."""
+        setattr(self, field, timezone.now())
+        self.save(update_fields=[field, "updated_at"])
 
     @property
     def answers(self) -> dict:
@@ -106,7 +178,14 @@ class Case(models.Model):
         self.appeal_decided_on = None
         self.purged_at = now
         self.expires_at = now
-        self.save(update_fields=["answers_encrypted", "appeal_decided_on", "purged_at", "expires_at", "updated_at"])
+        self.office_token_hash = None
+        self.office_link_expires_at = None
+        self.save(
+            update_fields=[
+                "answers_encrypted", "appeal_decided_on", "purged_at", "expires_at",
+                "office_token_hash", "office_link_expires_at", "updated_at",
+            ]
+        )  # fmt: skip
 
     def record_appeal_decision(self, decided_on: datetime.date | None) -> None:
         """The date on the plan's decision on the appeal (None clears it)."""

@@ -27,6 +27,7 @@ from appeals.intake.forms import (
     CriteriaForm,
     DiagnosisForm,
     FormularyAlternativeForm,
+    OfficeForm,
     PatientForm,
     PlanForm,
     PrescriberForm,
@@ -36,6 +37,11 @@ from appeals.intake.forms import (
 from appeals.intake.models import Case
 
 MAX_ITEMS = 20
+# The two parts of a case.  The person answers the patient part (about five minutes); the
+# clinical part is what the chart holds, answered by the prescriber's office through its
+# own link or by the person.
+PATIENT_PART = "patient"
+CLINICAL_PART = "clinical"
 
 
 class ItemsFormSet(forms.BaseFormSet):
@@ -64,6 +70,11 @@ class Summary:
     table: list[list[object]] = field(default_factory=list)
     empty: str = ""
 
+    @property
+    def labelled_table(self) -> list[list[tuple[str, object]]]:
+        """Each cell with its column's header: a phone shows a row as "header: value" lines."""
+        return [list(zip(self.headers, row, strict=False)) for row in self.table]
+
 
 @dataclass(frozen=True)
 class Step:
@@ -71,6 +82,7 @@ class Step:
     title: str
     form_class: type[forms.Form]
     section: str | None = None  # the IntakeSection that asks for it; None: every case
+    part: str = CLINICAL_PART
     template_name: str = "appeals/wizard/step.html"
     intro: str = ""
 
@@ -135,6 +147,26 @@ def _display(form_field: forms.Field, value) -> object:
 class PlanStep(Step):
     def form_kwargs(self, case: Case) -> dict:
         return {"payer": case.payer}
+
+
+class OfficeStep(Step):
+    def is_completed(self, case: Case) -> bool:
+        # A case begun before the office step existed named its prescriber on the prescriber step.
+        return case.has_answered(self.slug) or case.has_answered("prescriber")
+
+    def initial(self, case: Case) -> dict:
+        if case.has_answered(self.slug) or not case.has_answered("prescriber"):
+            return super().initial(case)
+        prescriber = case.typed_answers.prescriber
+        return {"prescriber_name": prescriber.prescriber_name, "practice_name": prescriber.practice_name}
+
+
+class PrescriberStep(Step):
+    def initial(self, case: Case) -> dict:
+        """Started from what the patient said of the office, for the office to complete."""
+        if case.has_answered(self.slug):
+            return super().initial(case)
+        return case.typed_answers.office.to_stored()
 
 
 class DiagnosisStep(Step):
@@ -261,8 +293,15 @@ def current_criteria(case: Case) -> list[Criterion]:
 
 
 STEPS: list[Step] = [
-    PlanStep("plan", "Plan and denial", PlanForm),
-    Step("patient", "Patient", PatientForm),
+    PlanStep("plan", "Plan and denial", PlanForm, part=PATIENT_PART),
+    Step("patient", "Patient", PatientForm, part=PATIENT_PART),
+    OfficeStep(
+        "office",
+        "The prescriber",
+        OfficeForm,
+        part=PATIENT_PART,
+        intro="Who prescribed the drug. Their office completes the clinical part, or you can.",
+    ),
     DiagnosisStep("diagnosis", "Diagnosis", DiagnosisForm),
     Step(
         "evidence",
@@ -296,7 +335,12 @@ STEPS: list[Step] = [
         template_name="appeals/wizard/step_criteria.html",
         intro="For each requirement: either the chart shows it is met (say which document), or ask for an exception.",
     ),
-    Step("prescriber", "Prescriber", PrescriberForm),
+    PrescriberStep(
+        "prescriber",
+        "Prescriber's details",
+        PrescriberForm,
+        intro="For the letterhead and the signature: as the office writes them.",
+    ),
 ]
 
 
@@ -308,8 +352,17 @@ def step_by_slug(slug: str) -> Step | None:
     return next((step for step in STEPS if step.slug == slug), None)
 
 
-def first_incomplete(case: Case) -> Step | None:
-    return next((step for step in applicable_steps(case) if not step.is_completed(case)), None)
+def part_steps(case: Case, part: str) -> list[Step]:
+    return [step for step in applicable_steps(case) if step.part == part]
+
+
+def first_incomplete(case: Case, part: str | None = None) -> Step | None:
+    steps = applicable_steps(case) if part is None else part_steps(case, part)
+    return next((step for step in steps if not step.is_completed(case)), None)
+
+
+def part_done(case: Case, part: str) -> bool:
+    return first_incomplete(case, part) is None
 
 
 def reachable(case: Case, step: Step) -> bool:

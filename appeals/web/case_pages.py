@@ -10,7 +10,14 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from appeals.intake.models import Case
-from appeals.intake.steps import applicable_steps, case_deadlines, case_guidance, first_incomplete
+from appeals.intake.steps import (
+    CLINICAL_PART,
+    PATIENT_PART,
+    case_deadlines,
+    case_guidance,
+    first_incomplete,
+    part_steps,
+)
 from appeals.letters.models import LetterTemplate
 from appeals.orders.models import Order
 
@@ -31,10 +38,32 @@ def order_by_status_token_or_404(token: str) -> Order:
 
 
 def progress(case: Case, current: str) -> list[dict]:
-    return [
-        {"title": step.title, "slug": step.slug, "done": step.is_completed(case), "current": step.slug == current}
-        for step in applicable_steps(case)
-    ] + [{"title": "Review", "slug": "review", "done": False, "current": current == "review"}]
+    """The steps in order: the office's link shows its own part only; the person's shows
+    both parts, with the choice of who fills in the clinical part between them."""
+
+    def item(step) -> dict:
+        return {"title": step.title, "slug": step.slug, "done": step.is_completed(case), "current": step.slug == current}
+
+    review = {"title": "Review", "slug": "review", "done": False, "current": current == "review"}
+    if case.opened_by_office:
+        return [item(step) for step in part_steps(case, CLINICAL_PART)] + [review]
+    handoff = {
+        "title": "Who fills in the clinical part",
+        "slug": "clinical",
+        "done": bool(case.clinical_by),
+        "current": current == "clinical",
+    }
+    return (
+        [item(step) for step in part_steps(case, PATIENT_PART)]
+        + [handoff]
+        + [item(step) for step in part_steps(case, CLINICAL_PART)]
+        + [review]
+    )
+
+
+def patient_part_summaries(case: Case) -> list[dict]:
+    """What the patient gave, as the office's pages show it (read-only)."""
+    return [{"step": step, "summary": step.summary(case), "editable": False} for step in part_steps(case, PATIENT_PART)]
 
 
 def case_context(case: Case, token: str, current: str) -> dict:
@@ -51,6 +80,8 @@ def case_context(case: Case, token: str, current: str) -> dict:
         "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}",
         # A paid case is a record: a change makes a new version of its letter (appeals.orders.payments.make_new_version).
         "paid_letter": paid_letter(case),
+        "opened_by_office": case.opened_by_office,
+        "patient_part": patient_part_summaries(case) if case.opened_by_office else [],
     }
 
 

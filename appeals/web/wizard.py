@@ -29,9 +29,18 @@ from appeals.catalog.models import Drug, Payer
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import start_rate
 from appeals.intake.answers import LetterChoice
-from appeals.intake.forms import ResumeEmailForm, StartForm
+from appeals.intake.forms import OfficeLinkForm, ResumeEmailForm, StartForm
 from appeals.intake.models import Case
-from appeals.intake.steps import applicable_steps, first_incomplete, reachable, step_by_slug
+from appeals.intake.steps import (
+    CLINICAL_PART,
+    PATIENT_PART,
+    applicable_steps,
+    first_incomplete,
+    part_done,
+    part_steps,
+    reachable,
+    step_by_slug,
+)
 from appeals.letters.arguments import case_arguments
 from appeals.letters.case_letter import letter_for_case
 from appeals.letters.engine import LetterTemplateError
@@ -92,9 +101,18 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def continue_case(request: HttpRequest, token: str) -> HttpResponse:
-    """Send the person to the first step still to answer."""
+    """Send the person to the first step still to answer: the patient part first; then,
+    until the clinical part is done, the page where they choose who fills it in (or
+    follow the office's progress).  The office's link goes to its first clinical step."""
     case = case_or_404(token)
-    step = first_incomplete(case)
+    if not case.opened_by_office:
+        step = first_incomplete(case, PATIENT_PART)
+        if step is not None:
+            return redirect("case_step", token=token, step=step.slug)
+        clinical_pending = not part_done(case, CLINICAL_PART)
+        if clinical_pending and case.clinical_by != Case.ClinicalBy.PATIENT:
+            return redirect("case_clinical", token=token)
+    step = first_incomplete(case, CLINICAL_PART if case.opened_by_office else None)
     if step is None:
         return redirect("case_review", token=token)
     return redirect("case_step", token=token, step=step.slug)
@@ -133,6 +151,9 @@ def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
     current = step_by_slug(step)
     if current is None or not current.is_applicable(case):
         raise Http404("No such step for this case.")
+    if case.opened_by_office and current.part == PATIENT_PART:
+        messages.info(request, "The patient's own answers are shown at the top of each page; only they can change them.")
+        return redirect("case", token=token)
     if not reachable(case, current):
         messages.info(request, "Please answer this step first.")
         return redirect("case", token=token)
@@ -144,6 +165,8 @@ def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
         form = current.build_form(case, data=request.POST)
         if form.is_valid():
             case.save_step(current.slug, current.answers_from(form))
+            if case.opened_by_office:
+                _tell_the_person_when_the_office_is_done(case)
         else:
             case.save_draft(current.slug, raw)
         if "back" in request.POST:
@@ -162,9 +185,92 @@ def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
 
 
 def _previous_url(case: Case, step, token: str) -> str | None:
-    steps = applicable_steps(case)
-    index = [s.slug for s in steps].index(step.slug)
+    # The office goes back only as far as its own part.
+    steps = part_steps(case, CLINICAL_PART) if case.opened_by_office else applicable_steps(case)
+    slugs = [s.slug for s in steps]
+    if step.slug not in slugs:
+        return None
+    index = slugs.index(step.slug)
     return reverse("case_step", kwargs={"token": token, "step": steps[index - 1].slug}) if index > 0 else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_clinical(request: HttpRequest, token: str) -> HttpResponse:
+    """After the patient part: who fills in the clinical part.  Sending it to the office
+    makes the office's own link (shown once: only its digest is kept), emailed to the
+    office on request; a new link replaces the old, and the link can be revoked."""
+    case = case_or_404(token)
+    if case.opened_by_office:
+        return redirect("case", token=token)
+    if (missing := first_incomplete(case, PATIENT_PART)) is not None:
+        return redirect("case_step", token=token, step=missing.slug)
+    office = case.typed_answers.office
+    form = OfficeLinkForm(initial={"office_email": office.email})
+    office_link = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "self":
+            case.choose_clinical_by(Case.ClinicalBy.PATIENT)
+            return redirect("case", token=token)
+        if action == "revoke":
+            case.revoke_office_link()
+            messages.success(
+                request, "The office's link no longer works. You can make a new one or fill in the clinical part yourself."
+            )
+            return redirect("case_clinical", token=token)
+        if action == "office":
+            form = OfficeLinkForm(request.POST)
+            if form.is_valid():
+                office_token = case.open_office_link()
+                office_link = request.build_absolute_uri(reverse("case", kwargs={"token": office_token}))
+                own_link = request.build_absolute_uri(reverse("case", kwargs={"token": token}))
+                _send_links(case, form.cleaned_data["office_email"], office_link, own_link)
+    clinical = part_steps(case, CLINICAL_PART)
+    context = case_context(case, token, "clinical")
+    context.update(
+        page_name="The clinical part",
+        form=form,
+        office=office,
+        office_link=office_link,
+        clinical_steps=[{"title": step.title, "done": step.is_completed(case)} for step in clinical],
+        clinical_done=part_done(case, CLINICAL_PART),
+        first_clinical=first_incomplete(case, CLINICAL_PART) or (clinical[0] if clinical else None),
+    )
+    return render(request, "appeals/wizard/clinical.html", context)
+
+
+def _send_links(case: Case, office_email: str, office_link: str, own_link: str) -> None:
+    """The office's link to the office, when an address was given; the person's own link to
+    them, so they can come back when the office is done.  No patient detail in either:
+    email travels in the clear."""
+    if not _resume_email_allowed(case):
+        return
+    if office_email:
+        body = render_to_string(
+            "appeals/wizard/office_link_email.txt", {"link": office_link, "expires_at": case.office_link_expires_at}
+        )
+        send_mail(
+            "A patient's insurance appeal: the clinical part, for your office", body, settings.DEFAULT_FROM_EMAIL, [office_email]
+        )
+        case.mark("office_link_emailed_at")
+    patient_email = case.typed_answers.patient.email
+    if patient_email:
+        body = render_to_string(
+            "appeals/wizard/resume_email.txt", {"link": own_link, "expires_at": case.expires_at, "office": True}
+        )
+        send_mail("Your DenialHelp appeal: the link to continue", body, settings.DEFAULT_FROM_EMAIL, [patient_email])
+
+
+def _tell_the_person_when_the_office_is_done(case: Case) -> None:
+    """Once, when the office's answers complete the clinical part."""
+    if case.clinical_done_notified_at is not None or not part_done(case, CLINICAL_PART):
+        return
+    case.mark("clinical_done_notified_at")
+    patient_email = case.typed_answers.patient.email
+    if patient_email:
+        body = render_to_string("appeals/wizard/clinical_done_email.txt", {"expires_at": case.expires_at})
+        send_mail("Your DenialHelp appeal: the office has finished its part", body, settings.DEFAULT_FROM_EMAIL, [patient_email])
 
 
 @never_cache
@@ -187,7 +293,11 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
         case.save_step("letter", LetterChoice(template_id=chosen.pk if chosen else None))
         return redirect("case_payment", token=token)
     chosen = chosen_template(templates, request.GET.get("template") or saved)
-    sections = [{"step": step, "summary": step.summary(case)} for step in applicable_steps(case)]
+    sections = [
+        # The office sees the patient's part without "Edit": only the person changes it.
+        {"step": step, "summary": step.summary(case), "editable": not (case.opened_by_office and step.part == PATIENT_PART)}
+        for step in applicable_steps(case)
+    ]
     context = case_context(case, token, "review")
     pricing = Pricing.current()
     case_letter = letter_for_case(case, chosen, deadlines=context["deadlines"])
@@ -246,7 +356,8 @@ def case_later(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("case_later", token=token)
             form.add_error(None, "We have sent this link several times in the last hour; please wait before asking again.")
     else:
-        form = ResumeEmailForm(initial={"email": case.typed_answers.patient.email})
+        answers = case.typed_answers
+        form = ResumeEmailForm(initial={"email": answers.office.email if case.opened_by_office else answers.patient.email})
     context = case_context(case, token, "")
     context.update(form=form, link=link, expires_at=case.expires_at)
     return render(request, "appeals/wizard/later.html", context)

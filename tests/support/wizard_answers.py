@@ -30,6 +30,9 @@ PRESCRIBER = {
     "fax": "512.555.0143",
 }
 
+# What the patient says of the office (the patient part); the office completes PRESCRIBER.
+OFFICE = {key: PRESCRIBER[key] for key in ("prescriber_name", "practice_name", "phone", "fax")}
+
 
 def today() -> datetime.date:
     """Today where the site is (TIME_ZONE), asked when a test needs it: a
@@ -83,6 +86,8 @@ def answers_for(step: str, form) -> dict:
         }
     if step == "patient":
         return dict(PATIENT)
+    if step == "office":
+        return dict(OFFICE)
     if step == "diagnosis":
         data = {"icd10_code": "m3214", "diagnosed_on": "2019-06-01"}
         if "severity" in form.fields:

@@ -1,0 +1,224 @@
+"""The patient part and the clinical part: the person answers their own part, then
+sends the clinical part to the prescriber's office through the office's own link
+(or fills it in themselves).  The office sees what the patient gave, cannot change
+it, and completes the rest; the person is told; either side can pay."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from appeals.intake.steps import CLINICAL_PART, PATIENT_PART, part_steps
+from appeals.models import Case
+from tests.support.cases import answer_every_step, opened_case
+from tests.support.wizard_answers import OFFICE, PATIENT, answers_for
+from tests.test_wizard_steps import COMBINATION, EXPECTED_STEPS, open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def patient_part(client, case_url: str) -> None:
+    """Answer the patient part, ending on the page that asks who fills in the clinical part."""
+    for _ in range(5):
+        location = client.get(case_url)["Location"]
+        if location.endswith("/clinical/"):
+            return
+        step = location.rstrip("/").split("/")[-1]
+        form = client.get(location).context["form"]
+        response = client.post(location, answers_for(step, form))
+        assert response.status_code == 302, (step, response.context["form"].errors)
+    raise AssertionError("the patient part did not end")
+
+
+def send_to_office(client, case_url: str, office_email: str = "frontdesk@hillcountry.example") -> str:
+    """Make the office's link; returns its path (the page shows it once)."""
+    response = client.post(case_url + "clinical/", {"action": "office", "office_email": office_email})
+    assert response.status_code == 200
+    link = response.context["office_link"]
+    assert link
+    return link.split("testserver", 1)[1]
+
+
+def answer_clinical(client, office_url: str) -> list[str]:
+    answered = []
+    for _ in range(12):
+        location = client.get(office_url)["Location"]
+        if location.endswith("/review/"):
+            return answered
+        step = location.rstrip("/").split("/")[-1]
+        form = client.get(location).context["form"]
+        response = client.post(location, answers_for(step, form))
+        assert response.status_code == 302, (step, response.context["form"].errors)
+        answered.append(step)
+    raise AssertionError("the clinical part did not end")
+
+
+@pytest.mark.parametrize("denial", sorted(EXPECTED_STEPS))
+def test_the_patient_part_asks_at_most_fifteen_required_fields_on_at_most_seven_pages(client, demo_catalog, denial):
+    drug, payer = COMBINATION[denial]
+    start = client.get(f"/start/?drug={drug}&payer={payer}&denial={denial}")
+    required = sum(1 for field in start.context["form"].fields.values() if field.required)
+    pages = ["start"]
+    case_url = open_case(client, drug=drug, payer=payer, denial=denial)
+    for _ in range(6):
+        location = client.get(case_url)["Location"]
+        page = client.get(location)
+        pages.append(location.rstrip("/").split("/")[-1])
+        if location.endswith("/clinical/"):
+            break
+        form = page.context["form"]
+        required += sum(1 for field in form.fields.values() if field.required)
+        assert client.post(location, answers_for(pages[-1], form)).status_code == 302
+    assert pages == ["start", "plan", "patient", "office", "clinical"]
+    assert len(pages) <= 7
+    assert required <= 15, required
+    case = Case.objects.get()
+    assert [step.slug for step in part_steps(case, PATIENT_PART)] == ["plan", "patient", "office"]
+    assert [step.slug for step in part_steps(case, CLINICAL_PART)] == [
+        slug for slug in EXPECTED_STEPS[denial] if slug not in ("plan", "patient", "office")
+    ]
+
+
+def test_the_office_completes_the_clinical_part_through_its_own_link(client, demo_catalog):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    mail.outbox.clear()
+    office_url = send_to_office(client, case_url)
+    assert office_url != case_url
+
+    # Two emails: the office's link to the office, the person's own link to the person; neither names the patient.
+    to_office, to_person = mail.outbox
+    assert to_office.to == ["frontdesk@hillcountry.example"] and office_url in to_office.body
+    assert to_person.to == [PATIENT["email"]] and case_url in to_person.body and office_url not in to_person.body
+    for message in mail.outbox:
+        for secret in (PATIENT["patient_name"], PATIENT["member_id"], "Saphnelo", "Cigna", "lupus"):
+            assert secret not in message.subject + message.body
+
+    # Only the digest of the office's link is kept.
+    case = Case.objects.get()
+    assert office_url.split("/")[2] not in (case.office_token_hash, case.token_hash)
+
+    # The office starts at the first clinical step and sees what the patient gave.
+    first = client.get(office_url)["Location"]
+    assert first == office_url + "diagnosis/"
+    page = text(client.get(first))
+    assert "What the patient gave" in page and PATIENT["patient_name"] in page and PATIENT["member_id"] in page
+    # The prescriber step starts from what the patient said of the office.
+    assert client.get(office_url + "prescriber/").status_code == 302  # not reachable yet
+    # The patient's own steps are theirs: the office is sent back, and nothing changes.
+    before = case.answers["patient"]
+    response = client.post(office_url + "patient/", {**PATIENT, "patient_name": "Someone Else"})
+    assert response["Location"] == office_url
+    assert Case.objects.get().answers["patient"] == before
+
+    mail.outbox.clear()
+    answered = answer_clinical(client, office_url)
+    assert answered == ["diagnosis", "drug", "treatments", "criteria", "prescriber"]
+    case = Case.objects.get()
+    assert case.typed_answers.prescriber.prescriber_name == OFFICE["prescriber_name"]
+    # The person is told once that the office finished; the office may go on editing without more emails.
+    (done,) = mail.outbox
+    assert done.to == [PATIENT["email"]] and "finished" in done.body and PATIENT["patient_name"] not in done.body
+    client.post(office_url + "prescriber/", answers_for("prescriber", client.get(office_url + "prescriber/").context["form"]))
+    assert len(mail.outbox) == 1
+
+    # The office reviews (without "Edit" on the patient's part) and can pay, its own address prefilled.
+    review = client.get(office_url + "review/")
+    assert review.status_code == 200
+    assert f'href="{office_url}patient/"' not in review.content.decode()
+    assert f'href="{office_url}diagnosis/"' in review.content.decode()
+    payment = client.get(office_url + "payment/")
+    assert payment.status_code == 200
+
+    # The person's own link now goes straight to the review.
+    assert client.get(case_url)["Location"] == case_url + "review/"
+
+
+def test_the_persons_link_waits_on_the_office_and_shows_its_progress(client, demo_catalog):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    office_url = send_to_office(client, case_url, office_email="")
+    assert client.get(case_url)["Location"] == case_url + "clinical/"
+    page = text(client.get(case_url + "clinical/"))
+    assert "Waiting for the office" in page and "Diagnosis: not yet" in page
+    assert office_url not in page  # shown once, when made
+    client.post(office_url + "diagnosis/", answers_for("diagnosis", client.get(office_url + "diagnosis/").context["form"]))
+    assert "Diagnosis: answered" in text(client.get(case_url + "clinical/"))
+    # The person can take over at any time.
+    assert client.post(case_url + "clinical/", {"action": "self"})["Location"] == case_url
+    assert client.get(case_url)["Location"] == case_url + "drug/"
+
+
+def test_a_new_office_link_replaces_the_old_and_a_revoked_or_expired_one_opens_nothing(client, demo_catalog, settings):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    first = send_to_office(client, case_url, office_email="")
+    second = send_to_office(client, case_url, office_email="")
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 302
+
+    client.post(case_url + "clinical/", {"action": "revoke"})
+    assert client.get(second).status_code == 404
+    assert client.get(second + "diagnosis/").status_code == 404
+    assert client.get(case_url).status_code == 302  # the person's own link still works
+
+    third = send_to_office(client, case_url, office_email="")
+    Case.objects.update(office_link_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(third).status_code == 404
+
+
+def test_the_office_link_is_made_only_after_the_patient_part_and_never_from_the_office_link(client, demo_catalog):
+    case_url = open_case(client)
+    response = client.post(case_url + "clinical/", {"action": "office", "office_email": ""})
+    assert response["Location"] == case_url + "plan/"
+    assert Case.objects.get().office_token_hash is None
+    patient_part(client, case_url)
+    office_url = send_to_office(client, case_url, office_email="")
+    # The office cannot make, replace or revoke links, nor choose for the person.
+    for action in ("office", "revoke", "self"):
+        assert client.post(office_url + "clinical/", {"action": action})["Location"] == office_url
+    case = Case.objects.get()
+    assert case.office_link_open and case.clinical_by == Case.ClinicalBy.OFFICE
+
+
+def test_a_bad_office_email_is_refused_and_makes_no_link(client, demo_catalog):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    response = client.post(case_url + "clinical/", {"action": "office", "office_email": "not an address"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["office_email"]
+    assert not response.context["office_link"]
+    assert Case.objects.get().office_token_hash is None
+
+
+def test_purging_a_case_stops_the_office_link(client, demo_catalog):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    office_url = send_to_office(client, case_url, office_email="")
+    Case.objects.get().purge(timezone.now())
+    assert client.get(office_url).status_code == 404
+    assert Case.objects.get().office_token_hash is None
+
+
+def test_a_case_begun_before_the_office_step_is_not_sent_back_to_it(client, demo_catalog):
+    """A case whose prescriber step was answered before the office step existed counts the office step as answered."""
+    case, url = opened_case()
+    answer_every_step(case)
+    stored = case.answers
+    stored.pop("office")
+    case.answers_encrypted = json.dumps(stored)
+    case.save()
+    case = Case.objects.get()
+    assert not case.has_answered("office")
+    assert client.get(url)["Location"] == url + "review/"
+    # Its office step, opened, starts from the prescriber's name.
+    assert client.get(url + "office/").context["form"].initial["prescriber_name"] == case.typed_answers.prescriber.prescriber_name
