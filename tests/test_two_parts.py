@@ -14,7 +14,8 @@ from django.core import mail
 from django.utils import timezone
 
 from appeals.intake.steps import CLINICAL_PART, PATIENT_PART, part_steps
-from appeals.models import Case
+from appeals.letters import rendering
+from appeals.models import Case, Letter, LetterShare, Order
 from tests.support.cases import answer_every_step, opened_case
 from tests.support.wizard_answers import OFFICE, PATIENT, answers_for
 from tests.test_wizard_steps import COMBINATION, EXPECTED_STEPS, open_case
@@ -222,3 +223,74 @@ def test_a_case_begun_before_the_office_step_is_not_sent_back_to_it(client, demo
     assert client.get(url)["Location"] == url + "review/"
     # Its office step, opened, starts from the prescriber's name.
     assert client.get(url + "office/").context["form"].initial["prescriber_name"] == case.typed_answers.prescriber.prescriber_name
+
+
+def _office_done(client) -> tuple[str, str]:
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    office_url = send_to_office(client, case_url)
+    answer_clinical(client, office_url)
+    return case_url, office_url
+
+
+def _paid_and_rendered(client, url: str, email: str, capture) -> Order:
+    assert client.post(url + "review/")["Location"] == url + "payment/"
+    client.post(client.post(url + "payment/", {"email": email, "promo": "SEO25"})["Location"], {"pay": ""})
+    order = Order.objects.get()
+    with capture(execute=True):
+        rendering.render_packet(order.letter.pk)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def local_payments(settings):
+    settings.DEBUG = True
+    settings.STRIPE_SECRET_KEY = ""
+
+
+def test_when_the_office_pays_both_the_office_and_the_patient_get_the_letter(
+    client, demo_catalog, local_payments, django_capture_on_commit_callbacks
+):
+    _case_url, office_url = _office_done(client)
+    payment = client.get(office_url + "payment/")
+    assert payment.context["form"].initial["email"] == "frontdesk@hillcountry.example"
+    mail.outbox.clear()
+    order = _paid_and_rendered(client, office_url, "frontdesk@hillcountry.example", django_capture_on_commit_callbacks)
+    assert order.letter.status == Letter.Status.READY
+    ready = {message.to[0]: message for message in mail.outbox if "is ready" in message.subject}
+    assert set(ready) == {"frontdesk@hillcountry.example", PATIENT["email"]}
+    for message in ready.values():
+        assert order.status_path() in message.body and PATIENT["patient_name"] not in message.body
+    assert not LetterShare.objects.exists()  # the office paid: it has the status link
+
+
+def test_when_the_patient_pays_the_office_gets_a_share_link_of_its_own(
+    client, demo_catalog, local_payments, django_capture_on_commit_callbacks
+):
+    case_url, _office_url = _office_done(client)
+    mail.outbox.clear()
+    order = _paid_and_rendered(client, case_url, PATIENT["email"], django_capture_on_commit_callbacks)
+    to_patient = [m for m in mail.outbox if m.to == [PATIENT["email"]]]
+    to_office = [m for m in mail.outbox if m.to == ["frontdesk@hillcountry.example"]]
+    assert len(to_patient) == 1 and order.status_path() in to_patient[0].body
+    (share,) = LetterShare.objects.filter(letter=order.letter)
+    assert share.is_active and share.label.startswith("The prescriber's office")
+    (office_mail,) = to_office
+    assert share.path() in office_mail.body and order.status_path() not in office_mail.body
+    for secret in (PATIENT["patient_name"], PATIENT["member_id"], order.case.drug.name, order.case.payer.name):
+        assert secret not in office_mail.subject + office_mail.body
+    assert client.get(share.path()).status_code == 200
+    # The patient sees the office's link on the status page, and can revoke it.
+    assert "The prescriber's office" in html.unescape(client.get(order.status_path()).content.decode())
+
+
+def test_a_case_the_person_finished_alone_tells_only_the_payer(
+    client, demo_catalog, local_payments, django_capture_on_commit_callbacks
+):
+    case, case_url = opened_case()
+    answer_every_step(case)
+    mail.outbox.clear()
+    order = _paid_and_rendered(client, case_url, "someone@example.org", django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox if "is ready" in m.subject] == [["someone@example.org"]]
+    assert not LetterShare.objects.filter(letter=order.letter).exists()

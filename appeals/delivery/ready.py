@@ -15,6 +15,8 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from appeals.catalog.deadlines import PERSON_STEPS, Deadline, long_date
+from appeals.delivery.models import LetterShare, ShareLimitReached
+from appeals.intake.models import Case
 from appeals.letters.models import Letter
 
 logger = logging.getLogger(__name__)
@@ -25,16 +27,45 @@ def on_letter_ready(sender, *, letter_id: int, **kwargs) -> None:
     send_ready_email(letter_id)
 
 
+OFFICE_SHARE_DAYS = 30
+OFFICE_SHARE_LABEL = "The prescriber's office (sent when the letter was ready)"
+
+
 def send_ready_email(letter_id: int) -> bool:
-    """Email the person who paid that the letter is ready, with the status link."""
-    letter = Letter.objects.select_related("order").filter(pk=letter_id).first()
+    """Email the person who paid that the letter is ready, with the status link.  Where the
+    office completed the clinical part, both sides are told: the patient (when the office
+    paid) gets the status link too, and the office (when the patient paid and gave the
+    office's email) a share link of its own, made with the first version."""
+    letter = Letter.objects.select_related("order", "order__case").filter(pk=letter_id).first()
     order = getattr(letter, "order", None) if letter else None
     if order is None or letter.status != Letter.Status.READY:
         return False
     link = settings.SITE_URL + order.status_path()
     body = render_to_string("emails/letter_ready.txt", {"link": link, "pages": letter.page_count})
+    sent = _send(letter_id, "Your DenialHelp appeal letter is ready", body, order.email)
+    case = order.case
+    if case is None or case.clinical_by != Case.ClinicalBy.OFFICE or case.purged_at is not None:
+        return sent
+    answers = case.typed_answers
+    patient_email, office_email = answers.patient.email, answers.office.email
+    if patient_email and patient_email.lower() != order.email.lower():
+        _send(letter_id, "Your DenialHelp appeal letter is ready", body, patient_email)
+    if office_email and office_email.lower() not in (order.email.lower(), patient_email.lower()) and letter.version == 1:
+        try:
+            share = LetterShare.make(letter, days=OFFICE_SHARE_DAYS, label=OFFICE_SHARE_LABEL)
+        except ShareLimitReached:
+            return sent
+        office_body = render_to_string(
+            "emails/letter_ready_office.txt",
+            {"link": settings.SITE_URL + share.path(), "expires_at": share.expires_at, "pages": letter.page_count},
+        )
+        _send(letter_id, "The appeal letter your office helped with is ready to sign", office_body, office_email)
+    return sent
+
+
+def _send(letter_id: int, subject: str, body: str, address: str) -> bool:
     try:
-        send_mail("Your DenialHelp appeal letter is ready", body, settings.DEFAULT_FROM_EMAIL, [order.email])
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
     except Exception as exc:  # the letter is ready either way; the page shows it
         logger.warning("ready email not sent", extra={"letter_id": letter_id, "error": type(exc).__name__})
         return False

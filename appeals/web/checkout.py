@@ -79,7 +79,9 @@ def case_payment(request: HttpRequest, token: str) -> HttpResponse:
         # The form's own price when it got that far (a refused code: the list price and why).
         price = form.cleaned_data.get("quote") or quote(pricing, "", "")
     else:
-        email = case.typed_answers.patient.email
+        # Whoever pays gets the letter's status link: the office's address on the office's link.
+        answers = case.typed_answers
+        email = answers.office.email if case.opened_by_office else answers.patient.email
         form = CheckoutForm(initial={"email": email, "promo": case.promo_code}, pricing=pricing, case=case)
         price = quote(pricing, case.promo_code, email, case=case)
     context = case_context(case, token, "review")

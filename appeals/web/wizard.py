@@ -12,6 +12,8 @@ whether they pressed "continue", "back" or "finish later".
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -222,6 +224,10 @@ def case_clinical(request: HttpRequest, token: str) -> HttpResponse:
         if action == "office":
             form = OfficeLinkForm(request.POST)
             if form.is_valid():
+                if form.cleaned_data["office_email"] != office.email:
+                    # Kept with the office's answers: the office is told there when the letter is ready.
+                    office = dataclasses.replace(office, email=form.cleaned_data["office_email"])
+                    case.save_step("office", office)
                 office_token = case.open_office_link()
                 office_link = request.build_absolute_uri(reverse("case", kwargs={"token": office_token}))
                 own_link = request.build_absolute_uri(reverse("case", kwargs={"token": token}))
