@@ -10,6 +10,7 @@ unsafe setting, so a half-configured server never starts serving patients.
 from __future__ import annotations
 
 import datetime
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "appeals.web.context.site",
             ],
         },
     },
@@ -204,6 +206,11 @@ EMAIL_BACKEND = env_str(
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DenialHelp <help@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write (the privacy page, the footer); the sender's address unless set.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1])
+# Who runs the site, as the privacy page names it (the operator's legal name and postal
+# address, one line); the page says it is not set rather than guess.
+SITE_OPERATOR = env_str("SITE_OPERATOR", "")
 ADMINS = [("Staff", addr) for addr in env_list("ADMIN_EMAILS", [])]
 
 AUTH_PASSWORD_VALIDATORS = [

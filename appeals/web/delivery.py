@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from appeals.delivery.downloads import FILES, recorded_download
 from appeals.delivery.forms import AppealDecisionForm, ShareLinkForm
 from appeals.delivery.models import LetterAccess, LetterShare, ShareLimitReached
+from appeals.delivery.retention import purge_case
 from appeals.delivery.status import (
     case_shares,
     deadlines_file,
@@ -201,3 +202,20 @@ def shared_file(request: HttpRequest, token: str, share: LetterShare, order: Ord
 def shared_calendar(request: HttpRequest, token: str, share: LetterShare, order: Order) -> HttpResponse:
     LetterAccess.record(ready_letter(order), LetterAccess.Who.SHARE, LetterAccess.What.ICS, share_id=share.pk)
     return calendar_response(order)
+
+
+@never_cache
+@require_POST
+def letter_delete(request: HttpRequest, token: str) -> HttpResponse:
+    """The person deletes the case behind a paid letter now, instead of on the schedule:
+    the answers, every version's files and the share links stop at once.  The order's
+    receipt stays (it names no patient)."""
+    order = order_by_status_token_or_404(token)
+    if order.case is None or order.case.purged_at is not None:
+        return redirect(order.status_path())
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that the letter and its answers should be deleted.")
+        return redirect(order.status_path())
+    purge_case(order.case_id)
+    messages.success(request, "The letter, its files and the answers it was made from are deleted.")
+    return redirect(order.status_path())

@@ -24,12 +24,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from appeals.catalog.models import Drug, Payer
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import start_rate
+from appeals.delivery.retention import purge_case
 from appeals.intake.answers import LetterChoice
 from appeals.intake.forms import OfficeLinkForm, ResumeEmailForm, StartForm
 from appeals.intake.models import Case
@@ -367,6 +368,21 @@ def case_later(request: HttpRequest, token: str) -> HttpResponse:
     context = case_context(case, token, "")
     context.update(form=form, link=link, expires_at=case.expires_at)
     return render(request, "appeals/wizard/later.html", context)
+
+
+@never_cache
+@require_POST
+def case_delete(request: HttpRequest, token: str) -> HttpResponse:
+    """The person deletes their case now (the office's link cannot): its answers, its letter
+    and its files, at once (``retention.purge_case``, as the schedule does)."""
+    case = case_or_404(token)
+    if case.opened_by_office:
+        return redirect("case", token=token)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that the case should be deleted.")
+        return redirect("case_later", token=token)
+    purge_case(case.pk)
+    return render(request, "appeals/wizard/deleted.html", {"noindex": True, "title": "Case deleted"})
 
 
 def _resume_email_allowed(case: Case) -> bool:
