@@ -492,3 +492,9 @@ def test_every_page_links_the_favicon_and_favicon_ico_finds_it(client, demo_cata
     assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
     found = finders.find("favicon.svg")
     assert found and Path(found).read_text().startswith("<svg")
+
+
+def test_the_home_page_describes_itself_to_search_engines(client, demo_catalog):
+    page = client.get("/").content.decode()
+    assert '<meta name="description" content="Turn a health plan' in page
+    assert '<meta property="og:description" content="Turn a health plan' in page

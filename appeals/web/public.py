@@ -40,6 +40,9 @@ from appeals.catalog.models import AppealDeadlineRule, AppealStage, Criterion, D
 from appeals.catalog.pricing import Pricing
 from appeals.catalog.search import has_published_guide, search_catalog
 from appeals.core.safe_markdown import render_markdown
+from appeals.delivery.models import SHARE_LIFETIME_CHOICES
+from appeals.intake.models import CASE_LIFETIME, OFFICE_LINK_LIFETIME
+from appeals.orders.payments import LINE_ITEM_NAME
 
 HUB_PAGE_SIZE = 100
 RELATED_LIMIT = 8
@@ -372,6 +375,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "payers": payers,
             "denials": denials,
             "offer": current_offer(Pricing.current()),
+            "description": (
+                "Turn a health plan's denial of a specialty drug into a ready-to-sign appeal packet: the letter, "
+                "an answer to each criterion, your plan type's deadlines and a fax cover, for your physician to sign."
+            ),
             "canonical": absolute(reverse("home")),
             "json_ld": json_ld(
                 {
@@ -386,6 +393,29 @@ def home(request: HttpRequest) -> HttpResponse:
                     },
                 }
             ),
+        },
+    )
+
+
+@require_safe
+@cached_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What is kept, how long, who sees it, and how to have it deleted: every figure
+    read from the settings and constants the code itself runs on."""
+    return render(
+        request,
+        "appeals/privacy.html",
+        {
+            "title": "Privacy: what we keep, for how long, and who sees it",
+            "description": "How DenialHelp keeps an appeal's answers and letter: encrypted, seen only through your links, deleted on a schedule or when you ask.",
+            "canonical": absolute(reverse("privacy")),
+            "case_days": CASE_LIFETIME.days,
+            "retention_days": settings.RETENTION_DAYS,
+            "office_link_days": OFFICE_LINK_LIFETIME.days,
+            "share_days": max(SHARE_LIFETIME_CHOICES),
+            "line_item": LINE_ITEM_NAME,
+            "contact_email": settings.CONTACT_EMAIL,
+            "operator": settings.SITE_OPERATOR,
         },
     )
 
