@@ -2,6 +2,7 @@ from appeals.catalog.diagnosis import DiagnosisCode
 from appeals.catalog.models import (
     AppealDeadlineRule,
     AppealInstrument,
+    CatalogRequest,
     CriteriaImport,
     Criterion,
     DenialType,
@@ -23,6 +24,7 @@ __all__ = [
     "AppealDeadlineRule",
     "AppealInstrument",
     "Case",
+    "CatalogRequest",
     "CriteriaImport",
     "Criterion",
     "DenialType",

@@ -50,7 +50,7 @@ def test_start_with_unknown_choices_asks_for_them(client, demo_catalog):
     assert response.status_code == 200
     response = client.post("/start/", {"drug": "no-such-drug", "payer": "cigna", "denial": ""})
     assert response.status_code == 200 and Case.objects.count() == 0
-    assert "We could not find the drug “no-such-drug”" in page(response) and "This field is required" in page(response)
+    assert "The drug “no-such-drug” is not in our list" in page(response) and "This field is required" in page(response)
 
 
 def test_the_steps_run_in_order(client, demo_catalog):

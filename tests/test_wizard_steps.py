@@ -545,7 +545,7 @@ def test_start_offers_type_ahead_without_javascript(client, demo_catalog):
     body = client.get("/start/").content.decode()
     assert 'list="drug-names"' in body and '<datalist id="drug-names">' in body and '<option value="Anifrolumab">' in body
     response = client.post("/start/", {"drug": "Aspirinex", "payer": "Cigna", "denial": "step-therapy"})
-    assert "We could not find the drug “Aspirinex”" in text(response)
+    assert "The drug “Aspirinex” is not in our list" in text(response)
     assert response.context["form"]["drug"].value() == "Aspirinex"
 
 

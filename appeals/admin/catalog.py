@@ -16,6 +16,7 @@ from appeals.catalog.models import ExceptionGround, IntakeSection
 from appeals.models import (
     AppealDeadlineRule,
     AppealInstrument,
+    CatalogRequest,
     CriteriaImport,
     Criterion,
     DenialType,
@@ -64,6 +65,15 @@ class AppealInstrumentInline(admin.StackedInline):
         "person_note",
         "verification",
     )
+
+
+@admin.register(CatalogRequest)
+class CatalogRequestAdmin(ReadOnlyAdmin):
+    """Drugs and insurers people started appeals for that the catalog lacks: what to add next."""
+
+    list_display = ("name", "kind", "times_asked", "first_asked_at", "last_asked_at")
+    list_filter = ("kind",)
+    search_fields = ("name",)
 
 
 @admin.register(PlanType)

@@ -355,6 +355,10 @@ class Drug(models.Model):
     def is_class(self) -> bool:
         return self.kind == self.Kind.CLASS
 
+    @property
+    def is_unlisted(self) -> bool:
+        return self.slug == UNLISTED
+
     def clean(self) -> None:
         if self.drug_class_id is None:
             return
@@ -388,6 +392,10 @@ class Payer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("payer_hub", args=[self.slug])
+
+    @property
+    def is_unlisted(self) -> bool:
+        return self.slug == UNLISTED
 
     @property
     def alias_list(self) -> list[str]:
@@ -739,3 +747,51 @@ class Guide(models.Model):
             raise ValidationError(errors)
         if self.published and not self.is_demo and not self.is_reviewed:
             raise ValidationError("A guide is published only after review: choose the reviewer and the review date.")
+
+
+# A case about a drug or an insurer the catalog does not hold goes on the general path for its
+# denial type: the case points at a stand-in row with this slug (never shown on a public page,
+# in search or among the suggestions), the name the person typed is kept with the case's
+# encrypted answers, and the name is counted for staff as a request (CatalogRequest).
+UNLISTED = "unlisted"
+
+
+def unlisted_drug() -> Drug:
+    drug, _ = Drug.objects.get_or_create(slug=UNLISTED, defaults={"name": "Drug not in the catalog"})
+    return drug
+
+
+def unlisted_payer() -> Payer:
+    payer, _ = Payer.objects.get_or_create(slug=UNLISTED, defaults={"name": "Insurer not in the catalog"})
+    return payer
+
+
+class CatalogRequest(models.Model):
+    """A drug or insurer someone started an appeal for that the catalog lacks: what staff
+    add next.  Only the name as typed (trimmed, lower case) and how often; no case, no patient."""
+
+    class Kind(models.TextChoices):
+        DRUG = "drug", "Drug"
+        PAYER = "payer", "Insurer"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    name = models.CharField(max_length=120)
+    times_asked = models.PositiveIntegerField(default=0)
+    first_asked_at = models.DateTimeField(default=timezone.now)
+    last_asked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="catalog_request_once_per_name")]
+        ordering = ["-times_asked", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+    @classmethod
+    def record(cls, kind: str, name: str) -> None:
+        name = " ".join(name.split()).lower()[:120]
+        if not name:
+            return
+        now = timezone.now()
+        request, _ = cls.objects.get_or_create(kind=kind, name=name, defaults={"first_asked_at": now})
+        cls.objects.filter(pk=request.pk).update(times_asked=models.F("times_asked") + 1, last_asked_at=now)

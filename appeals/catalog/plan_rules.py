@@ -32,9 +32,13 @@ def rules_by_plan_type_for_payer(payer: Payer, stage: str | None) -> dict[PlanTy
     every plan type the payer sells whose law the letter can cite."""
     rules = (
         AppealDeadlineRule.objects.select_related("plan_type")
-        .filter(plan_type__payers=payer, plan_type__letter_cites_law=True, stage=stage_or_default(stage))
+        .filter(plan_type__letter_cites_law=True, stage=stage_or_default(stage))
         .order_by("plan_type__order", "plan_type__name", "step")
     )
+    # An insurer with no plan types recorded (one outside the catalog) may sell any: every
+    # plan type counts, as the plan step offers them all.
+    if payer.plan_types.exists():
+        rules = rules.filter(plan_type__payers=payer)
     by_plan: dict[PlanType, list[AppealDeadlineRule]] = {}
     for rule in rules:
         by_plan.setdefault(rule.plan_type, []).append(rule)

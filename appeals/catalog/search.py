@@ -22,7 +22,7 @@ from operator import or_
 
 from django.db.models import Exists, OuterRef, Q
 
-from appeals.catalog.models import DenialType, Drug, Guide, Payer
+from appeals.catalog.models import UNLISTED, DenialType, Drug, Guide, Payer
 
 SEARCH_LIMIT = 20
 # Words that say nothing about which page is meant.
@@ -115,8 +115,12 @@ def _search(query: str, words: list[str], phrase: str | None = None) -> SearchRe
     )
     payer_match = _any([Q(name__icontains=term) | Q(aliases__icontains=term) for term in terms])
     denial_match = _any([Q(name__icontains=term) for term in [phrase, *(w for w in words if len(w) >= CONDITION_MIN_LENGTH)]])
-    drugs = _with_pages(Drug.objects.filter(drug_match).select_related("drug_class").order_by("name")[: SEARCH_LIMIT * 5])
-    payers = list(Payer.objects.filter(payer_match, has_published_guide("payer")).order_by("name")[:SEARCH_LIMIT])
+    drugs = _with_pages(
+        Drug.objects.exclude(slug=UNLISTED).filter(drug_match).select_related("drug_class").order_by("name")[: SEARCH_LIMIT * 5]
+    )
+    payers = list(
+        Payer.objects.exclude(slug=UNLISTED).filter(payer_match, has_published_guide("payer")).order_by("name")[:SEARCH_LIMIT]
+    )
     denials = list(DenialType.objects.filter(denial_match, has_published_guide("denial_type")).order_by("order", "name"))
     guides = []
     if drugs and payers:
@@ -150,7 +154,7 @@ def _with_pages(matched) -> list[Drug]:
 def catalog_words() -> list[str]:
     """Every word a search can find: drug names, brands and generic names, payer names and aliases, denial type names."""
     texts = []
-    for name, brands, generic in Drug.objects.values_list("name", "brand_names", "generic_name"):
+    for name, brands, generic in Drug.objects.exclude(slug=UNLISTED).values_list("name", "brand_names", "generic_name"):
         texts += [name, brands, generic]
     for name, aliases in Payer.objects.filter(has_published_guide("payer")).values_list("name", "aliases"):
         texts += [name, aliases]

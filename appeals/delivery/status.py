@@ -105,7 +105,7 @@ def next_steps(order: Order) -> dict:
     arguments = case_arguments(case)
     return {
         "patient_signs": voice == LetterTemplate.Voice.PATIENT,
-        "payer": case.payer,
+        "payer": case.letter_payer(),
         "enclosures": case.denial_type.enclosure_list()
         + (plan_type.enclosure_list() if plan_type else [])
         + arguments["enclosures"],
@@ -124,7 +124,7 @@ def next_steps(order: Order) -> dict:
 
 def page_title(case: Case | None) -> str:
     # The case is gone only for an order whose case was deleted; its receipt stays.
-    return f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}" if case else "Your letter"
+    return f"{case.drug_name} denied {case.denial_type.title_phrase} by {case.payer_name}" if case else "Your letter"
 
 
 def status_context(order: Order, *, record_visit: bool) -> dict:

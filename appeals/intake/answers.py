@@ -210,6 +210,15 @@ class CriteriaAnswers:
 
 
 @dataclass(frozen=True)
+class UnlistedNames(StepAnswers):
+    """The drug or insurer as the person typed it, when the catalog does not hold it
+    (the case then points at the catalog's stand-in row): the name the letter prints."""
+
+    drug_name: str = ""
+    payer_name: str = ""
+
+
+@dataclass(frozen=True)
 class OfficeAnswers(StepAnswers):
     """Who prescribed the drug, as the patient knows it: enough to reach the office and
     to start the prescriber step, which the office completes and the letter reads."""
@@ -253,6 +262,7 @@ class CaseAnswers:
     """Every step of a case, typed.  Steps not answered (or not asked of this
     case) are empty."""
 
+    unlisted: UnlistedNames = field(default_factory=UnlistedNames)
     plan: PlanAnswers = field(default_factory=PlanAnswers)
     patient: PatientAnswers = field(default_factory=PatientAnswers)
     office: OfficeAnswers = field(default_factory=OfficeAnswers)
@@ -268,6 +278,7 @@ class CaseAnswers:
 
     # The step (slug) each attribute is stored under, and its schema.
     STEPS: ClassVar[dict[str, type]] = {
+        "unlisted": UnlistedNames,
         "plan": PlanAnswers,
         "patient": PatientAnswers,
         "office": OfficeAnswers,

@@ -16,6 +16,7 @@ from localflavor.us.forms import USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.catalog.models import (
+    UNLISTED,
     AppealStage,
     Criterion,
     DenialType,
@@ -49,13 +50,12 @@ class CatalogEntryField(forms.CharField):
     def clean(self, value):
         text = super().clean(value).strip()
         found = self.lookup(text)
-        if found is None:
-            raise forms.ValidationError(
-                f"We could not find the {self.noun} “%(text)s”. Pick one of the suggestions as you type, or check the spelling.",
-                code="unknown",
-                params={"text": text},
-            )
-        return found
+        # Not in the catalog: the name as typed, for the form to ask whether to go on without it.
+        return found if found is not None else UnlistedName(text)
+
+
+class UnlistedName(str):
+    """A drug or insurer name the catalog does not hold, as typed."""
 
 
 def _names(text: str) -> list[str]:
@@ -64,7 +64,7 @@ def _names(text: str) -> list[str]:
 
 def find_drug(text: str) -> Drug | None:
     wanted = text.lower()
-    candidates = Drug.objects.filter(
+    candidates = Drug.objects.exclude(slug=UNLISTED).filter(
         Q(slug__iexact=text) | Q(name__iexact=text) | Q(generic_name__iexact=text) | Q(brand_names__icontains=text)
     )
     for drug in candidates:
@@ -75,7 +75,9 @@ def find_drug(text: str) -> Drug | None:
 
 def find_payer(text: str) -> Payer | None:
     wanted = text.lower()
-    for payer in Payer.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text) | Q(aliases__icontains=text)):
+    for payer in Payer.objects.exclude(slug=UNLISTED).filter(
+        Q(slug__iexact=text) | Q(name__iexact=text) | Q(aliases__icontains=text)
+    ):
         if wanted in (payer.slug, payer.name.lower()) or wanted in _names(payer.aliases):
             return payer
     return None
@@ -103,11 +105,49 @@ class StartForm(forms.Form):
         lookup=find_payer, datalist="payer-names", noun="insurer", label="Insurer or health plan",
         help_text="The company named on the denial notice.",
     )  # fmt: skip
+    unlisted_ok = forms.BooleanField(
+        required=False,
+        label="Go on with the name as I typed it",
+        help_text="For a drug or insurer we do not list yet: the letter is written on the general path for this kind "
+        "of denial, with the name as typed, the plan's reasons as the notice gives them, and no facts of ours about it.",
+    )
     denial = forms.ModelChoiceField(
         queryset=DenialType.objects.order_by("order", "name"), to_field_name="slug",
         empty_label="Choose the reason", label="Reason the notice gives",
     )  # fmt: skip
     promo = forms.CharField(max_length=40, required=False, label="Promo code (optional)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choice to go on appears only once a typed name was not found (or was chosen already).
+        if not (self.is_bound and (self.data.get("unlisted_ok") or self._a_name_is_not_listed())):
+            del self.fields["unlisted_ok"]
+
+    def _a_name_is_not_listed(self) -> bool:
+        drug, payer = (str(self.data.get(name, "")).strip()[:120] for name in ("drug", "payer"))
+        return bool(drug and find_drug(drug) is None) or bool(payer and find_payer(payer) is None)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        unlisted = {name: data[name] for name in ("drug", "payer") if isinstance(data.get(name), UnlistedName)}
+        if unlisted and not data.get("unlisted_ok"):
+            for name, text in unlisted.items():
+                noun = self.fields[name].noun
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        f"The {noun} “%(text)s” is not in our list. Pick one of the suggestions as you type or check the "
+                        "spelling; or, if it is right, tick “Go on with the name as I typed it” below.",
+                        code="unknown",
+                        params={"text": text},
+                    ),
+                )
+            self.offers_unlisted = True
+        return data
+
+    @property
+    def needs_unlisted_choice(self) -> bool:
+        return getattr(self, "offers_unlisted", False)
 
     @staticmethod
     def initial_from_query(query) -> dict:

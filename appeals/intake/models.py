@@ -24,7 +24,7 @@ from encrypted_fields.fields import EncryptedTextField
 from appeals.catalog.models import DenialType, Drug, Payer, PlanType
 from appeals.core import phi
 from appeals.core.tokens import lookup_digest, new_link_token
-from appeals.intake.answers import CaseAnswers, CriteriaAnswers, StepAnswers, stored_step
+from appeals.intake.answers import CaseAnswers, CriteriaAnswers, StepAnswers, UnlistedNames, stored_step
 
 CASE_LIFETIME = datetime.timedelta(days=30)
 OFFICE_LINK_LIFETIME = datetime.timedelta(days=14)
@@ -101,8 +101,17 @@ class Case(models.Model):
         return f"Case {self.pk} ({self.drug} × {self.payer} × {self.denial_type})"
 
     @classmethod
-    def open(cls, *, drug: Drug, payer: Payer, denial_type: DenialType, promo_code: str = "") -> tuple[Case, str]:
-        """A new case and its link token (shown once; only its digest is kept)."""
+    def open(
+        cls,
+        *,
+        drug: Drug,
+        payer: Payer,
+        denial_type: DenialType,
+        promo_code: str = "",
+        unlisted: UnlistedNames | None = None,
+    ) -> tuple[Case, str]:
+        """A new case and its link token (shown once; only its digest is kept).  A drug or
+        insurer outside the catalog is the stand-in row, with the typed name in ``unlisted``."""
         token, digest = new_link_token()
         case = cls.objects.create(
             token_hash=digest,
@@ -112,7 +121,31 @@ class Case(models.Model):
             promo_code=promo_code,
             expires_at=timezone.now() + CASE_LIFETIME,
         )
+        if unlisted is not None and (unlisted.drug_name or unlisted.payer_name):
+            case.save_step("unlisted", unlisted)
         return case, token
+
+    @property
+    def drug_name(self) -> str:
+        """The drug as pages and letters name it: the catalog's, or as typed when outside it."""
+        return self.typed_answers.unlisted.drug_name if self.drug.is_unlisted else self.drug.name
+
+    @property
+    def payer_name(self) -> str:
+        return self.typed_answers.unlisted.payer_name if self.payer.is_unlisted else self.payer.name
+
+    @property
+    def outside_catalog(self) -> bool:
+        return self.drug.is_unlisted or self.payer.is_unlisted
+
+    def letter_drug(self) -> Drug:
+        """The drug the letter is about: outside the catalog, an unsaved row carrying only the
+        typed name, so no catalog fact (label dose, approval date, codes) is ever printed for it."""
+        return Drug(slug=self.drug.slug, name=self.drug_name) if self.drug.is_unlisted else self.drug
+
+    def letter_payer(self) -> Payer:
+        """Outside the catalog: the typed name only; the address and fax come from the notice."""
+        return Payer(slug=self.payer.slug, name=self.payer_name) if self.payer.is_unlisted else self.payer
 
     def open_office_link(self) -> str:
         """A new link for the prescriber's office to complete the clinical part; any

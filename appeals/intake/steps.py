@@ -277,8 +277,8 @@ class CriteriaStep(Step):
 def _criterion_source(case: Case, criterion: Criterion) -> str:
     """Whose criterion this is: the payer's only when staff checked it in the published policy."""
     if criterion.is_payer_policy:
-        return f"{case.payer.name}'s policy: {criterion.source_title}, read {criterion.retrieved_on:%m/%d/%Y}"
-    return f"Typical criterion for {case.drug.name}, not {case.payer.name}'s published policy"
+        return f"{case.payer_name}'s policy: {criterion.source_title}, read {criterion.retrieved_on:%m/%d/%Y}"
+    return f"Typical criterion for {case.drug_name}, not {case.payer_name}'s published policy"
 
 
 def current_criteria(case: Case) -> list[Criterion]:

@@ -590,8 +590,8 @@ def _urgency(answers: CaseAnswers, plan_type_slug: str, *, voice: str) -> dict |
 def case_arguments(case, today: datetime.date | None = None) -> dict:
     """``program_arguments`` for a case (its answers, plan type, denial type and requested drug)."""
     answers = case.typed_answers
-    product = Drug.objects.filter(slug=answers.drug.product).first() if answers.drug.product else case.drug
-    product = product or case.drug
+    product = Drug.objects.filter(slug=answers.drug.product).first() if answers.drug.product else case.letter_drug()
+    product = product or case.letter_drug()
     return program_arguments(
         answers=answers,
         plan_type_slug=answers.plan.plan_type,

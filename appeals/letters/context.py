@@ -29,8 +29,8 @@ from appeals.letters.state_law import with_state_law
 def letter_context(case: Case, deadlines: list[Deadline]) -> dict:
     return build_letter_context(
         answers=case.typed_answers,
-        drug=case.drug,
-        payer=case.payer,
+        drug=case.letter_drug(),
+        payer=case.letter_payer(),
         denial_type=case.denial_type,
         criteria=current_criteria(case),
         deadlines=deadlines,

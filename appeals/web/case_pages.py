@@ -77,7 +77,7 @@ def case_context(case: Case, token: str, current: str) -> dict:
         "deadlines_unsure": case.typed_answers.plan.is_unsure,
         "guidance": case_guidance(case),
         "noindex": True,
-        "title": f"{case.drug.name} denied {case.denial_type.title_phrase} by {case.payer.name}",
+        "title": f"{case.drug_name} denied {case.denial_type.title_phrase} by {case.payer_name}",
         # A paid case is a record: a change makes a new version of its letter (appeals.orders.payments.make_new_version).
         "paid_letter": paid_letter(case),
         "opened_by_office": case.opened_by_office,

@@ -36,7 +36,17 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_safe
 
 from appeals.catalog.caching import cached_page
-from appeals.catalog.models import AppealDeadlineRule, AppealStage, Criterion, DenialType, Drug, Guide, Payer, ReviewerProfile
+from appeals.catalog.models import (
+    UNLISTED,
+    AppealDeadlineRule,
+    AppealStage,
+    Criterion,
+    DenialType,
+    Drug,
+    Guide,
+    Payer,
+    ReviewerProfile,
+)
 from appeals.catalog.pricing import Pricing
 from appeals.catalog.search import has_published_guide, search_catalog
 from appeals.core.safe_markdown import render_markdown
@@ -281,7 +291,7 @@ def _hub_response(request, template, context, title, crumbs, description):
 @require_safe
 @cached_page
 def drug_hub(request: HttpRequest, drug: str) -> HttpResponse:
-    drug = get_object_or_404(Drug.objects.select_related("drug_class"), slug=drug)
+    drug = get_object_or_404(Drug.objects.select_related("drug_class").exclude(slug=UNLISTED), slug=drug)
     guides = (
         Guide.objects.filter(published=True, drug=drug)
         .select_related("payer", "denial_type")
@@ -303,7 +313,7 @@ def drug_hub(request: HttpRequest, drug: str) -> HttpResponse:
 @require_safe
 @cached_page
 def payer_hub(request: HttpRequest, payer: str) -> HttpResponse:
-    payer = get_object_or_404(Payer, slug=payer)
+    payer = get_object_or_404(Payer.objects.exclude(slug=UNLISTED), slug=payer)
     guides = (
         Guide.objects.filter(published=True, payer=payer)
         .select_related("drug", "denial_type")

@@ -27,11 +27,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from appeals.catalog.models import Drug, Payer
+from appeals.catalog.models import UNLISTED, CatalogRequest, Drug, Payer, unlisted_drug, unlisted_payer
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import start_rate
 from appeals.delivery.retention import purge_case
-from appeals.intake.answers import LetterChoice
+from appeals.intake.answers import LetterChoice, UnlistedNames
 from appeals.intake.forms import OfficeLinkForm, ResumeEmailForm, StartForm
 from appeals.intake.models import Case
 from appeals.intake.steps import (
@@ -82,7 +82,8 @@ def start(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
-            _, token = Case.open(drug=data["drug"], payer=data["payer"], denial_type=data["denial"], promo_code=data["promo"])
+            drug, payer, unlisted = _catalog_rows(data["drug"], data["payer"])
+            _, token = Case.open(drug=drug, payer=payer, denial_type=data["denial"], promo_code=data["promo"], unlisted=unlisted)
             return redirect("case", token=token)
     else:
         # Prefilled from a landing page's link; unknown slugs simply stay unchosen.
@@ -95,11 +96,24 @@ def start(request: HttpRequest) -> HttpResponse:
             "offer": current_offer(Pricing.current()),
             "noindex": True,
             "title": "Start your appeal",
-            "drug_names": Drug.objects.order_by("name").values_list("name", flat=True),
-            "payer_names": Payer.objects.order_by("name").values_list("name", flat=True),
+            "drug_names": Drug.objects.exclude(slug=UNLISTED).order_by("name").values_list("name", flat=True),
+            "payer_names": Payer.objects.exclude(slug=UNLISTED).order_by("name").values_list("name", flat=True),
         },
         status=status,
     )
+
+
+def _catalog_rows(drug: Drug | str, payer: Payer | str) -> tuple[Drug, Payer, UnlistedNames]:
+    """The catalog's rows for the start form's answers: a name the catalog lacks becomes
+    its stand-in row, the name kept with the case and counted for staff as a request."""
+    unlisted = UnlistedNames()
+    if not isinstance(drug, Drug):
+        CatalogRequest.record(CatalogRequest.Kind.DRUG, drug)
+        drug, unlisted = unlisted_drug(), dataclasses.replace(unlisted, drug_name=str(drug))
+    if not isinstance(payer, Payer):
+        CatalogRequest.record(CatalogRequest.Kind.PAYER, payer)
+        payer, unlisted = unlisted_payer(), dataclasses.replace(unlisted, payer_name=str(payer))
+    return drug, payer, unlisted
 
 
 @never_cache
