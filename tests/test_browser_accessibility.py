@@ -40,6 +40,7 @@ PUBLIC_PAGES = {
     "payer-hub": "/payers/cigna/",
     "denial-hub": "/denials/step-therapy/",
     "start": "/start/?drug=anifrolumab&payer=cigna&denial=step-therapy&promo=SEO25",
+    "privacy": "/privacy/",
 }
 # Between them these denial types ask every step the wizard has: prior
 # treatments and formulary alternatives; site of care and authorization

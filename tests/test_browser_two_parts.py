@@ -11,7 +11,7 @@ from appeals.models import Case
 from tests.support.browser_checks import PHONE_WIDTH, sideways_scroll
 from tests.support.wizard_answers import PATIENT, answers_for
 from tests.test_browser import _browser_page, screenshot
-from tests.test_browser_accessibility import _answer, _step_form
+from tests.test_browser_accessibility import PageChecks, _answer, _step_form
 from tests.test_wizard_steps import COMBINATION, EXPECTED_STEPS
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -94,6 +94,7 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
     assert link.startswith(live_site.url) and link != case_url
     screenshot(person, "two-parts-office-link-phone")
 
+    checks = PageChecks(office)
     office.goto(link)
     summary = office.locator("details.patient-part")
     expect(summary).to_be_visible()
@@ -105,6 +106,7 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
         assert step not in steps, f"the office came back to {step}: {office.locator('.invalid-feedback').all_inner_texts()}"
         steps.append(step)
         fits(office)
+        checks.checked(f"office-{step}")
         _answer(office, answers_for(step, _step_form(office, step)))
         office.get_by_role("button", name="Save and continue").click()
         office.wait_for_load_state()
@@ -112,6 +114,8 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
     expect(office.get_by_role("heading", name="Review", level=1)).to_be_visible()
     expect(office.locator(".letter-preview")).to_contain_text(PATIENT["patient_name"])
     fits(office)
+    checks.checked("office-review")
+    checks.assert_clean()
     screenshot(office, "two-parts-office-review-phone")
     office.get_by_role("button", name="Continue to payment").click()
     expect(office.get_by_role("heading", name="Payment", level=1)).to_be_visible()
@@ -120,3 +124,20 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
     person.goto(case_url)
     expect(person.get_by_role("heading", name="Review", level=1)).to_be_visible()
     expect(person.locator(".letter-preview")).to_contain_text("Lena Ortiz")
+
+
+def test_a_drug_and_insurer_outside_the_catalog_go_on_from_the_start_page(person, live_site, demo_catalog):
+    checks = PageChecks(person)
+    person.goto(f"{live_site.url}/start/")
+    person.get_by_label("Drug that was denied").fill("Benlysta")
+    person.get_by_label("Insurer or health plan").fill("Kaiser Permanente")
+    person.get_by_label("Reason the notice gives").select_option("step-therapy")
+    person.get_by_role("button", name="Start").click()
+    expect(person.get_by_text("The drug “Benlysta” is not in our list")).to_be_visible()
+    expect(person.get_by_label("Drug that was denied")).to_have_value("Benlysta")
+    checks.checked("start-outside-catalog")
+    person.get_by_label("Go on with the name as I typed it").check()
+    person.get_by_role("button", name="Start").click()
+    expect(person.get_by_role("heading", name="Plan and denial", level=1)).to_be_visible()
+    expect(person.locator(".wizard-case").first).to_contain_text("Benlysta denied")
+    checks.assert_clean()

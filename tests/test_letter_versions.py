@@ -138,3 +138,28 @@ def test_a_purged_case_gets_no_new_version(client, paid_case):
     purge_case(case.pk)
     assert Order.objects.get(pk=order.pk).new_letter_version(None) is None
     assert Letter.objects.filter(case=case).count() == 1
+
+
+def test_a_changed_letter_is_kept_as_long_as_its_newest_version_says(
+    client, paid_case, settings, django_capture_on_commit_callbacks
+):
+    """Retention counts from the newest version, as the date the letter's page shows does."""
+    import datetime
+
+    from django.utils import timezone
+
+    from appeals.delivery.retention import due_cases, purge_on
+
+    settings.RETENTION_DAYS = 90
+    case, case_url, order = paid_case
+    change_claim_number(client, case_url, case)
+    client.post(case_url + "review/", {"new_version": "1"})
+    order.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        rendering.render_packet(order.letter_id)
+    first = Letter.objects.get(case=case, version=1)
+    Letter.objects.filter(pk=first.pk).update(ready_at=timezone.now() - datetime.timedelta(days=91))
+    assert case.pk not in set(due_cases().values_list("pk", flat=True))
+    assert purge_on(Case.objects.get(pk=case.pk)) > timezone.now() + datetime.timedelta(days=80)
+    Letter.objects.filter(case=case).update(ready_at=timezone.now() - datetime.timedelta(days=91))
+    assert case.pk in set(due_cases().values_list("pk", flat=True))

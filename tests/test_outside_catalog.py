@@ -107,7 +107,7 @@ def test_the_stand_in_rows_never_show_on_public_pages(client, demo_catalog):
         assert "not in the catalog" not in text(page)
     # Typing the stand-in's own name finds nothing either.
     response = client.post("/start/", {"drug": "Drug not in the catalog", "payer": "Cigna", "denial": "step-therapy"})
-    assert "is not in our list" in text(response)
+    assert "Type the name on the denial notice." in text(response)
 
 
 def test_a_case_already_in_the_catalog_is_unchanged(client, demo_catalog):
@@ -116,3 +116,27 @@ def test_a_case_already_in_the_catalog_is_unchanged(client, demo_catalog):
     case, _ = opened_case()
     answer_every_step(case)
     assert not case.outside_catalog and case.letter_drug() == case.drug and case.drug_name == case.drug.name
+
+
+def test_the_stand_in_names_are_never_taken_for_a_real_name(client, demo_catalog):
+    client.post("/start/", {**BENLYSTA_AT_KAISER, "unlisted_ok": "on"})  # the stand-in rows exist now
+    start = client.get(f"/start/?drug={UNLISTED}&payer={UNLISTED}&denial=step-therapy")
+    assert start.context["form"].initial["drug"] == "" and start.context["form"].initial["payer"] == ""
+    response = client.post(
+        "/start/", {"drug": "Drug not in the catalog", "payer": "Cigna", "denial": "step-therapy", "unlisted_ok": "on"}
+    )
+    assert response.status_code == 200 and "Type the name on the denial notice." in text(response)
+    assert Case.objects.count() == 1
+
+
+def test_staff_preview_a_template_with_a_case_outside_the_catalog(client, demo_catalog, admin_client):
+    from appeals.admin.letter_preview import case_with_plan_type
+    from appeals.letters.packet import case_packet
+    from appeals.models import PlanType
+
+    case_url = client.post("/start/", {**BENLYSTA_AT_KAISER, "unlisted_ok": "on"})["Location"]
+    walk(client, case_url)
+    case = Case.objects.get()
+    preview = case_with_plan_type(case, PlanType.objects.filter(letter_cites_law=True).first())
+    html_text = case_packet(preview, None, today=case.created_at.date()).html
+    assert "Benlysta" in html_text and "not in the catalog" not in html_text

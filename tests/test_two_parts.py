@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from appeals.core.tokens import lookup_digest
 from appeals.intake.steps import CLINICAL_PART, PATIENT_PART, part_steps
 from appeals.letters import rendering
 from appeals.models import Case, Letter, LetterShare, Order
@@ -294,3 +295,99 @@ def test_a_case_the_person_finished_alone_tells_only_the_payer(
     order = _paid_and_rendered(client, case_url, "someone@example.org", django_capture_on_commit_callbacks)
     assert [m.to for m in mail.outbox if "is ready" in m.subject] == [["someone@example.org"]]
     assert not LetterShare.objects.filter(letter=order.letter).exists()
+
+
+def test_paying_closes_the_offices_link_so_it_never_reaches_the_letters_page(
+    client, demo_catalog, local_payments, django_capture_on_commit_callbacks
+):
+    case_url, office_url = _office_done(client)
+    order = _paid_and_rendered(client, case_url, PATIENT["email"], django_capture_on_commit_callbacks)
+    assert client.get(office_url).status_code == 404
+    assert client.get(office_url + "payment/").status_code == 404
+    assert client.post(office_url + "review/", {"new_version": "1"}).status_code == 404
+    assert Case.objects.get().office_revoked_at is None  # closed by payment, not stopped: the office got its link
+    assert LetterShare.objects.filter(letter=order.letter).count() == 1
+
+
+def test_an_office_link_still_open_on_a_paid_case_shows_a_page_of_its_own(client, demo_catalog, local_payments):
+    """Defence in depth: were the office's link still open on a settled case, its pages say
+    the case is paid and never send it on to the letter's page."""
+    case_url, office_url = _office_done(client)
+    assert client.post(case_url + "review/")["Location"] == case_url + "payment/"
+    client.post(case_url + "payment/", {"email": PATIENT["email"], "promo": "SEO25"})
+    order = Order.objects.get()
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.PAID)
+    case = Case.objects.get()
+    token = office_url.split("/")[2]
+    Case.objects.filter(pk=case.pk).update(
+        office_token_hash=lookup_digest(token), office_link_expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    for response in (client.get(office_url + "payment/"), client.post(office_url + "review/", {"new_version": "1"})):
+        assert response.status_code == 200 and "This appeal is paid for" in text(response)
+        assert order.status_path() not in response.content.decode()
+    assert not Letter.objects.filter(case=case, version__gt=1).exists()  # no free version through the office
+
+
+def test_a_stopped_office_link_sends_the_office_nothing_more(
+    client, demo_catalog, local_payments, django_capture_on_commit_callbacks
+):
+    case_url, _office_url = _office_done(client)
+    client.post(case_url + "clinical/", {"action": "revoke"})
+    assert Case.objects.get().office_revoked_at is not None
+    mail.outbox.clear()
+    order = _paid_and_rendered(client, case_url, PATIENT["email"], django_capture_on_commit_callbacks)
+    assert not LetterShare.objects.filter(letter=order.letter).exists()
+    assert all("frontdesk@hillcountry.example" not in message.to for message in mail.outbox)
+
+
+def test_filling_it_in_oneself_stops_the_offices_link(client, demo_catalog):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    office_url = send_to_office(client, case_url, office_email="")
+    client.post(case_url + "clinical/", {"action": "self"})
+    assert client.get(office_url).status_code == 404
+    assert Case.objects.get().clinical_by == Case.ClinicalBy.PATIENT
+
+
+def test_a_paid_case_is_deleted_only_from_its_letters_page(
+    client, demo_catalog, local_payments, django_capture_on_commit_callbacks
+):
+    case, case_url = opened_case()
+    answer_every_step(case)
+    order = _paid_and_rendered(client, case_url, PATIENT["email"], django_capture_on_commit_callbacks)
+    response = client.post(case_url + "delete/", {"confirm": "yes"})
+    assert response["Location"] == order.status_path()
+    assert Case.objects.get().purged_at is None
+
+
+def test_a_mail_server_failure_loses_no_link_and_the_person_is_told_later(client, demo_catalog, monkeypatch):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr("appeals.web.wizard.send_mail", refuse)
+    response = client.post(case_url + "clinical/", {"action": "office", "office_email": "frontdesk@hillcountry.example"})
+    assert response.status_code == 200 and response.context["office_link"]
+    page = text(response)
+    assert "We could not email it to frontdesk@hillcountry.example" in page and "We emailed it" not in page
+    office_url = response.context["office_link"].split("testserver", 1)[1]
+    answer_clinical(client, office_url)
+    assert Case.objects.get().clinical_done_notified_at is None  # not sent, so not marked
+    monkeypatch.undo()
+    client.post(office_url + "prescriber/", answers_for("prescriber", client.get(office_url + "prescriber/").context["form"]))
+    assert Case.objects.get().clinical_done_notified_at is not None
+
+
+def test_the_offices_finish_later_page_gives_its_own_end_date(client, demo_catalog):
+    case_url = open_case(client)
+    patient_part(client, case_url)
+    office_url = send_to_office(client, case_url, office_email="")
+    case = Case.objects.get()
+    page = text(client.get(office_url + "later/"))
+    assert (
+        f"opens the clinical part again, on any device, until {case.office_link_expires_at:%B} {case.office_link_expires_at.day}"
+        in page
+    )
+    assert "each change moves that date on" not in page and "Delete the case" not in page

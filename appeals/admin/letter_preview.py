@@ -119,8 +119,9 @@ def case_with_plan_type(case: Case, plan_type: PlanType | None) -> Case:
     answers = with_plan_type(case.answers, plan_type.slug)
     return Case(
         pk=case.pk,
-        drug=case.letter_drug(),
-        payer=case.letter_payer(),
+        # The saved rows (the stand-ins outside the catalog): the letter's context swaps in the typed names.
+        drug=case.drug,
+        payer=case.payer,
         denial_type=case.denial_type,
         created_at=case.created_at,
         answers_encrypted=json.dumps(answers),

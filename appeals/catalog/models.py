@@ -754,15 +754,17 @@ class Guide(models.Model):
 # in search or among the suggestions), the name the person typed is kept with the case's
 # encrypted answers, and the name is counted for staff as a request (CatalogRequest).
 UNLISTED = "unlisted"
+UNLISTED_DRUG_NAME = "Drug not in the catalog"
+UNLISTED_PAYER_NAME = "Insurer not in the catalog"
 
 
 def unlisted_drug() -> Drug:
-    drug, _ = Drug.objects.get_or_create(slug=UNLISTED, defaults={"name": "Drug not in the catalog"})
+    drug, _ = Drug.objects.get_or_create(slug=UNLISTED, defaults={"name": UNLISTED_DRUG_NAME})
     return drug
 
 
 def unlisted_payer() -> Payer:
-    payer, _ = Payer.objects.get_or_create(slug=UNLISTED, defaults={"name": "Insurer not in the catalog"})
+    payer, _ = Payer.objects.get_or_create(slug=UNLISTED, defaults={"name": UNLISTED_PAYER_NAME})
     return payer
 
 

@@ -48,9 +48,12 @@ def send_ready_email(letter_id: int) -> bool:
         return sent
     answers = case.typed_answers
     patient_email, office_email = answers.patient.email, answers.office.email
-    if patient_email and patient_email.lower() != order.email.lower():
+    office_paid = bool(office_email) and office_email.lower() == order.email.lower()
+    if office_paid and patient_email and patient_email.lower() != order.email.lower():
         _send(letter_id, "Your DenialHelp appeal letter is ready", body, patient_email)
-    if office_email and office_email.lower() not in (order.email.lower(), patient_email.lower()) and letter.version == 1:
+    # Not when the person stopped the office's link: "stop" means the office is sent nothing more.
+    office_told = not office_paid and case.office_revoked_at is None and letter.version == 1
+    if office_told and office_email and office_email.lower() != patient_email.lower():
         try:
             share = LetterShare.make(letter, days=OFFICE_SHARE_DAYS, label=OFFICE_SHARE_LABEL)
         except ShareLimitReached:

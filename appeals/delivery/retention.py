@@ -52,10 +52,12 @@ def purge_on(case: Case) -> datetime.datetime | None:
 def due_cases(now: datetime.datetime | None = None):
     now = now or timezone.now()
     delivered_long_ago = Letter.objects.filter(case=OuterRef("pk"), status=Letter.Status.READY, ready_at__lte=now - retention())
+    # A case changed after payment counts from its newest version, as purge_on (the date shown) does.
+    delivered_lately = Letter.objects.filter(case=OuterRef("pk"), status=Letter.Status.READY, ready_at__gt=now - retention())
     settled = Order.objects.filter(case=OuterRef("pk"), status__in=SETTLED)
     undelivered = Letter.objects.filter(case=OuterRef("pk")).exclude(status__in=[Letter.Status.READY, Letter.Status.PURGED])
     open_cases = Case.objects.filter(purged_at__isnull=True)
-    delivered = open_cases.filter(Exists(delivered_long_ago)).exclude(Exists(undelivered))
+    delivered = open_cases.filter(Exists(delivered_long_ago)).exclude(Exists(undelivered)).exclude(Exists(delivered_lately))
     abandoned = open_cases.filter(expires_at__lte=now).exclude(Exists(settled))
     return (delivered | abandoned).distinct()
 

@@ -17,6 +17,8 @@ from localflavor.us.us_states import STATE_CHOICES
 
 from appeals.catalog.models import (
     UNLISTED,
+    UNLISTED_DRUG_NAME,
+    UNLISTED_PAYER_NAME,
     AppealStage,
     Criterion,
     DenialType,
@@ -56,6 +58,9 @@ class CatalogEntryField(forms.CharField):
 
 class UnlistedName(str):
     """A drug or insurer name the catalog does not hold, as typed."""
+
+
+STAND_IN_NAMES = {UNLISTED_DRUG_NAME.lower(), UNLISTED_PAYER_NAME.lower()}
 
 
 def _names(text: str) -> list[str]:
@@ -130,6 +135,10 @@ class StartForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         unlisted = {name: data[name] for name in ("drug", "payer") if isinstance(data.get(name), UnlistedName)}
+        for name, text in list(unlisted.items()):
+            if text.lower() in STAND_IN_NAMES:  # the catalog's placeholder is no drug's or insurer's name
+                self.add_error(name, forms.ValidationError("Type the name on the denial notice.", code="stand_in"))
+                del unlisted[name]
         if unlisted and not data.get("unlisted_ok"):
             for name, text in unlisted.items():
                 noun = self.fields[name].noun
@@ -153,8 +162,8 @@ class StartForm(forms.Form):
     def initial_from_query(query) -> dict:
         """Initial answers from a landing page's ?drug=&payer=&denial=&promo= (slugs shown as names)."""
         slugs = {key: query.get(key, "")[:100] for key in ("drug", "payer", "denial", "promo")}
-        drug = Drug.objects.filter(slug=slugs["drug"]).first()
-        payer = Payer.objects.filter(slug=slugs["payer"]).first()
+        drug = Drug.objects.exclude(slug=UNLISTED).filter(slug=slugs["drug"]).first()
+        payer = Payer.objects.exclude(slug=UNLISTED).filter(slug=slugs["payer"]).first()
         return {
             "drug": drug.name if drug else "",
             "payer": payer.name if payer else "",

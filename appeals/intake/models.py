@@ -85,6 +85,9 @@ class Case(models.Model):
         null=True, blank=True, help_text="The office's link stops working after this (or when revoked)."
     )
     office_link_emailed_at = models.DateTimeField(null=True, blank=True)
+    office_revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person stopped the office's link: the office is then sent nothing more."
+    )
     clinical_done_notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the person was told the office had finished the clinical part."
     )
@@ -155,21 +158,36 @@ class Case(models.Model):
         self.office_link_expires_at = timezone.now() + OFFICE_LINK_LIFETIME
         self.clinical_by = self.ClinicalBy.OFFICE
         self.clinical_done_notified_at = None
+        self.office_revoked_at = None
         self.save(
             update_fields=[
                 "office_token_hash",
                 "office_link_expires_at",
                 "clinical_by",
                 "clinical_done_notified_at",
+                "office_revoked_at",
                 "updated_at",
             ]
         )
         return token
 
-    def revoke_office_link(self) -> None:
+    def revoke_office_link(self, *, by_person: bool = True) -> None:
+        """The office's link stops working.  Stopped by the person, the office is also sent
+        nothing more (no share link when the letter is ready); closed at payment, it is."""
         self.office_token_hash = None
         self.office_link_expires_at = None
-        self.save(update_fields=["office_token_hash", "office_link_expires_at", "updated_at"])
+        fields = ["office_token_hash", "office_link_expires_at", "updated_at"]
+        if by_person and self.clinical_by == self.ClinicalBy.OFFICE:
+            self.office_revoked_at = timezone.now()
+            fields.append("office_revoked_at")
+        self.save(update_fields=fields)
+
+    @property
+    def office_link_expiry(self):
+        """When the office's link stops working: its own expiry, or the case's if sooner."""
+        if self.office_link_expires_at is None:
+            return self.expires_at
+        return min(self.expires_at, self.office_link_expires_at)
 
     @property
     def office_link_open(self) -> bool:

@@ -41,6 +41,10 @@ def record_payment(order: Order, *, provider: str, amount_cents: int | None, cur
     paid = order.mark_paid(provider=provider, amount_cents=amount_cents, currency=currency, reference=reference)
     if paid and order.letter_id is not None:
         queue_render(order.letter)
+    if paid and order.case is not None and order.case.office_token_hash:
+        # Paid, the case is a record: the office's link closes (the office is sent its own
+        # share link when the letter is ready), so it never reaches the letter's page.
+        order.case.revoke_office_link(by_person=False)
     return paid
 
 

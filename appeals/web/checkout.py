@@ -45,6 +45,9 @@ def case_payment(request: HttpRequest, token: str) -> HttpResponse:
     case = case_or_404(token)
     settled = case.orders.filter(status__in=SETTLED).first()
     if settled is not None:
+        if case.opened_by_office:
+            # The letter's page is the payer's and the patient's, never reached through the office's link.
+            return render(request, "appeals/wizard/office_paid.html", case_context(case, token, "review"))
         # Paid (or being paid) already: its status page, never a second charge.
         return redirect(settled.status_path())
     if unanswered := unanswered_step_redirect(case, token):

@@ -426,6 +426,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "line_item": LINE_ITEM_NAME,
             "contact_email": settings.CONTACT_EMAIL,
             "operator": settings.SITE_OPERATOR,
+            "staff_otp": settings.STAFF_REQUIRE_OTP,
         },
     )
 

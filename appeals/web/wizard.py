@@ -13,6 +13,7 @@ whether they pressed "continue", "back" or "finish later".
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -59,6 +60,8 @@ from appeals.web.case_pages import (
     unanswered_step_redirect,
 )
 from appeals.web.public import current_offer
+
+logger = logging.getLogger(__name__)
 
 BUTTONS = ("back", "add", "later")
 MAX_DRAFT_FIELDS = 400
@@ -224,10 +227,13 @@ def case_clinical(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("case_step", token=token, step=missing.slug)
     office = case.typed_answers.office
     form = OfficeLinkForm(initial={"office_email": office.email})
-    office_link = ""
+    office_link, emailed = "", {}
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "self":
+            if case.office_link_open:
+                case.revoke_office_link()
+                messages.info(request, "The office's link no longer works: you are filling in the clinical part.")
             case.choose_clinical_by(Case.ClinicalBy.PATIENT)
             return redirect("case", token=token)
         if action == "revoke":
@@ -246,7 +252,7 @@ def case_clinical(request: HttpRequest, token: str) -> HttpResponse:
                 office_token = case.open_office_link()
                 office_link = request.build_absolute_uri(reverse("case", kwargs={"token": office_token}))
                 own_link = request.build_absolute_uri(reverse("case", kwargs={"token": token}))
-                _send_links(case, form.cleaned_data["office_email"], office_link, own_link)
+                emailed = _send_links(case, form.cleaned_data["office_email"], office_link, own_link)
     clinical = part_steps(case, CLINICAL_PART)
     context = case_context(case, token, "clinical")
     context.update(
@@ -254,6 +260,7 @@ def case_clinical(request: HttpRequest, token: str) -> HttpResponse:
         form=form,
         office=office,
         office_link=office_link,
+        emailed=emailed,
         clinical_steps=[{"title": step.title, "done": step.is_completed(case)} for step in clinical],
         clinical_done=part_done(case, CLINICAL_PART),
         first_clinical=first_incomplete(case, CLINICAL_PART) or (clinical[0] if clinical else None),
@@ -261,37 +268,50 @@ def case_clinical(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "appeals/wizard/clinical.html", context)
 
 
-def _send_links(case: Case, office_email: str, office_link: str, own_link: str) -> None:
+def _send_links(case: Case, office_email: str, office_link: str, own_link: str) -> dict[str, bool]:
     """The office's link to the office, when an address was given; the person's own link to
     them, so they can come back when the office is done.  No patient detail in either:
-    email travels in the clear."""
+    email travels in the clear.  What was sent, for the page to say (the link is shown
+    there either way, so a mail server's failure loses nothing)."""
+    sent = {"office": False, "person": False, "limited": False}
     if not _resume_email_allowed(case):
-        return
+        sent["limited"] = True
+        return sent
     if office_email:
         body = render_to_string(
-            "appeals/wizard/office_link_email.txt", {"link": office_link, "expires_at": case.office_link_expires_at}
+            "appeals/wizard/office_link_email.txt", {"link": office_link, "expires_at": case.office_link_expiry}
         )
-        send_mail(
-            "A patient's insurance appeal: the clinical part, for your office", body, settings.DEFAULT_FROM_EMAIL, [office_email]
-        )
-        case.mark("office_link_emailed_at")
+        sent["office"] = _mailed("A patient's insurance appeal: the clinical part, for your office", body, office_email)
+        if sent["office"]:
+            case.mark("office_link_emailed_at")
     patient_email = case.typed_answers.patient.email
     if patient_email:
         body = render_to_string(
             "appeals/wizard/resume_email.txt", {"link": own_link, "expires_at": case.expires_at, "office": True}
         )
-        send_mail("Your DenialHelp appeal: the link to continue", body, settings.DEFAULT_FROM_EMAIL, [patient_email])
+        sent["person"] = _mailed("Your DenialHelp appeal: the link to continue", body, patient_email)
+    return sent
+
+
+def _mailed(subject: str, body: str, address: str) -> bool:
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception as exc:  # the page shows the link and the progress either way
+        logger.warning("case email not sent", extra={"error": type(exc).__name__})
+        return False
+    return True
 
 
 def _tell_the_person_when_the_office_is_done(case: Case) -> None:
-    """Once, when the office's answers complete the clinical part."""
+    """Once, when the office's answers complete the clinical part (marked only once sent)."""
     if case.clinical_done_notified_at is not None or not part_done(case, CLINICAL_PART):
         return
-    case.mark("clinical_done_notified_at")
     patient_email = case.typed_answers.patient.email
-    if patient_email:
-        body = render_to_string("appeals/wizard/clinical_done_email.txt", {"expires_at": case.expires_at})
-        send_mail("Your DenialHelp appeal: the office has finished its part", body, settings.DEFAULT_FROM_EMAIL, [patient_email])
+    if not patient_email:
+        return
+    body = render_to_string("appeals/wizard/clinical_done_email.txt", {"expires_at": case.expires_at})
+    if _mailed("Your DenialHelp appeal: the office has finished its part", body, patient_email):
+        case.mark("clinical_done_notified_at")
 
 
 @never_cache
@@ -305,6 +325,8 @@ def case_review(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         chosen = chosen_template(templates, request.POST.get("template"))
         order = paid_order(case)
+        if order is not None and case.opened_by_office:
+            return render(request, "appeals/wizard/office_paid.html", case_context(case, token, "review"))
         if order is not None and "new_version" in request.POST:
             # Paid: the changed answers make the next version, at no charge (nothing if they did not change).
             case.save_step("letter", LetterChoice(template_id=chosen.pk if chosen else None))
@@ -380,7 +402,8 @@ def case_later(request: HttpRequest, token: str) -> HttpResponse:
         answers = case.typed_answers
         form = ResumeEmailForm(initial={"email": answers.office.email if case.opened_by_office else answers.patient.email})
     context = case_context(case, token, "")
-    context.update(form=form, link=link, expires_at=case.expires_at)
+    # The office's link has its own, fixed end; the person's moves on with each change.
+    context.update(form=form, link=link, expires_at=case.office_link_expiry if case.opened_by_office else case.expires_at)
     return render(request, "appeals/wizard/later.html", context)
 
 
@@ -392,6 +415,9 @@ def case_delete(request: HttpRequest, token: str) -> HttpResponse:
     case = case_or_404(token)
     if case.opened_by_office:
         return redirect("case", token=token)
+    if (order := paid_order(case)) is not None:
+        messages.info(request, "This case is paid for: delete it from your letter's page, at its foot.")
+        return redirect(order.status_path())
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm that the case should be deleted.")
         return redirect("case_later", token=token)
@@ -407,5 +433,9 @@ def _resume_email_allowed(case: Case) -> bool:
 
 def _send_resume_email(address: str, link: str, case: Case) -> None:
     # No patient, drug or plan detail in the email: it travels in the clear.
-    body = render_to_string("appeals/wizard/resume_email.txt", {"link": link, "expires_at": case.expires_at})
+    office_link = case.opened_by_office
+    expires_at = case.office_link_expiry if office_link else case.expires_at
+    body = render_to_string(
+        "appeals/wizard/resume_email.txt", {"link": link, "expires_at": expires_at, "office_link": office_link}
+    )
     send_mail("Your DenialHelp appeal: the link to continue", body, settings.DEFAULT_FROM_EMAIL, [address])
