@@ -31,6 +31,12 @@ def person(chromium_path, monkeypatch):
 
 
 @pytest.fixture
+def phone_with_javascript(chromium_path, monkeypatch):
+    """For the axe-core checks, which run as a script in the page."""
+    yield from _browser_page(chromium_path, monkeypatch, **{**PHONE, "java_script_enabled": True, "is_mobile": True})
+
+
+@pytest.fixture
 def office(person):
     """A second browser profile: the prescriber's office, which has only its own link."""
     context = person.context.browser.new_context(**PHONE)
@@ -94,7 +100,6 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
     assert link.startswith(live_site.url) and link != case_url
     screenshot(person, "two-parts-office-link-phone")
 
-    checks = PageChecks(office)
     office.goto(link)
     summary = office.locator("details.patient-part")
     expect(summary).to_be_visible()
@@ -106,7 +111,6 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
         assert step not in steps, f"the office came back to {step}: {office.locator('.invalid-feedback').all_inner_texts()}"
         steps.append(step)
         fits(office)
-        checks.checked(f"office-{step}")
         _answer(office, answers_for(step, _step_form(office, step)))
         office.get_by_role("button", name="Save and continue").click()
         office.wait_for_load_state()
@@ -114,8 +118,6 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
     expect(office.get_by_role("heading", name="Review", level=1)).to_be_visible()
     expect(office.locator(".letter-preview")).to_contain_text(PATIENT["patient_name"])
     fits(office)
-    checks.checked("office-review")
-    checks.assert_clean()
     screenshot(office, "two-parts-office-review-phone")
     office.get_by_role("button", name="Continue to payment").click()
     expect(office.get_by_role("heading", name="Payment", level=1)).to_be_visible()
@@ -126,7 +128,8 @@ def test_the_office_completes_the_clinical_part_in_its_own_browser(person, offic
     expect(person.locator(".letter-preview")).to_contain_text("Lena Ortiz")
 
 
-def test_a_drug_and_insurer_outside_the_catalog_go_on_from_the_start_page(person, live_site, demo_catalog):
+def test_a_drug_and_insurer_outside_the_catalog_go_on_from_the_start_page(phone_with_javascript, live_site, demo_catalog):
+    person = phone_with_javascript
     checks = PageChecks(person)
     person.goto(f"{live_site.url}/start/")
     person.get_by_label("Drug that was denied").fill("Benlysta")
@@ -140,4 +143,27 @@ def test_a_drug_and_insurer_outside_the_catalog_go_on_from_the_start_page(person
     person.get_by_role("button", name="Start").click()
     expect(person.get_by_role("heading", name="Plan and denial", level=1)).to_be_visible()
     expect(person.locator(".wizard-case").first).to_contain_text("Benlysta denied")
+    checks.assert_clean()
+
+
+def test_the_handoff_and_the_offices_pages_pass_axe_and_fit_a_phone(phone_with_javascript, live_site, demo_catalog):
+    """axe-core runs in the page, so these checks use a phone with JavaScript on; the walks
+    above are the same pages with it off."""
+    page = phone_with_javascript
+    checks = PageChecks(page)
+    the_patient_part(page, live_site.url, "non-formulary")
+    checks.checked("handoff")
+    page.get_by_role("button", name="Make the office's link").click()
+    checks.checked("handoff-link-made")
+    link = page.locator("input.office-link").input_value()
+    page.goto(link)
+    while "/review/" not in page.url:
+        step = page.url.rstrip("/").split("/")[-1]
+        checks.checked(f"office-{step}")
+        _answer(page, answers_for(step, _step_form(page, step)))
+        page.get_by_role("button", name="Save and continue").click()
+        page.wait_for_load_state()
+    checks.checked("office-review")
+    page.goto(link + "later/")
+    checks.checked("office-later")
     checks.assert_clean()
