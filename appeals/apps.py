@@ -16,7 +16,9 @@ class AppealsConfig(AppConfig):
         from appeals.catalog.caching import bump_catalog_version_on_commit, bump_on_account_change
         from appeals.core import phi
         from appeals.delivery.ready import on_letter_ready
+        from appeals.delivery.signals import case_purged
         from appeals.letters.signals import letter_ready
+        from appeals.tracking.services import purge_track
 
         # Each request and each task starts with no patient strings remembered,
         # and a task's are dropped when it ends (after Celery has logged its outcome):
@@ -27,9 +29,12 @@ class AppealsConfig(AppConfig):
 
         # The letter floor announces a ready letter; delivery emails the person who paid.
         letter_ready.connect(on_letter_ready, dispatch_uid="ready-email")
+        # Retention (delivery) purges a case; tracking deletes its timeline with it.
+        case_purged.connect(purge_track, dispatch_uid="purge-track")
 
         # Everything a public page shows.  The criteria feed saves a
-        # CriteriaImport row with every import that changes anything.
+        # CriteriaImport row with every import that changes anything; a
+        # recorded outcome may change a landing page's count.
         for model in (
             models.AppealDeadlineRule,
             models.AppealInstrument,
@@ -38,6 +43,7 @@ class AppealsConfig(AppConfig):
             models.DenialType,
             models.Drug,
             models.Guide,
+            models.Outcome,
             models.Payer,
             models.PlanType,
             models.Pricing,

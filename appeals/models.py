@@ -19,6 +19,7 @@ from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.intake.models import Case
 from appeals.letters.models import Letter, LetterTemplate
 from appeals.orders.models import Order, ProcessedEvent, PromoRedemption
+from appeals.tracking.models import Outcome, Reminder, Track, TrackEvent
 
 __all__ = [
     "AppealDeadlineRule",
@@ -36,13 +37,17 @@ __all__ = [
     "LetterShare",
     "LetterTemplate",
     "Order",
+    "Outcome",
     "Payer",
     "PlanType",
     "Pricing",
     "ProcessedEvent",
     "PromoCode",
     "PromoRedemption",
+    "Reminder",
     "ReviewerProfile",
     "StateStepTherapyLaw",
+    "Track",
+    "TrackEvent",
     "WorkerHeartbeat",
 ]

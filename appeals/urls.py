@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from appeals.catalog.caching import cached_page
-from appeals.web import checkout, delivery, health, public, wizard
+from appeals.web import checkout, delivery, health, public, tracking, wizard
 from appeals.web.sitemaps import SITEMAPS, landing_sitemap, sitemap_index
 
 urlpatterns = [
@@ -31,6 +31,15 @@ urlpatterns = [
     path("letters/<str:token>/deadlines.ics", delivery.letter_calendar, name="letter_calendar"),
     path("letters/<str:token>/decision/", delivery.letter_decision_record, name="letter_decision"),
     path("letters/<str:token>/delete/", delivery.letter_delete, name="letter_delete"),
+    path("letters/<str:token>/track/sent/", tracking.track_sent, name="track_sent"),
+    path("letters/<str:token>/track/answer/", tracking.track_answer, name="track_answer"),
+    path("letters/<str:token>/track/call/", tracking.track_call, name="track_call"),
+    path("letters/<str:token>/track/next/", tracking.track_next, name="track_next"),
+    path("letters/<str:token>/track/close/", tracking.track_close, name="track_close"),
+    path("letters/<str:token>/track/keep/", tracking.track_keep, name="track_keep"),
+    path("letters/<str:token>/track/reminders/", tracking.track_reminders, name="track_reminders"),
+    path("letters/<str:token>/track/file/<int:event_id>/", tracking.track_file, name="track_file"),
+    path("reminders/stop/<str:token>/", tracking.reminders_stop, name="reminders_stop"),
     path("letters/<str:token>/v<int:version>/<slug:kind>/", delivery.letter_version_file, name="letter_version_file"),
     path("letters/<str:token>/<slug:kind>/", delivery.letter_file, name="letter_file"),
     path("shared/<str:token>/", delivery.shared_letter, name="letter_shared"),

@@ -177,7 +177,10 @@ RETENTION_SWEEP_SECONDS = env_int("RETENTION_SWEEP_SECONDS", 3600)
 # WORKER_HEARTBEAT_MAX_AGE_SECONDS (a few missed beats, or one long render).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 4 * WORKER_HEARTBEAT_SECONDS)
+# Reminder emails (appeals.tracking.reminders) are looked for every REMINDER_SWEEP_SECONDS.
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {"task": "appeals.send_reminders", "schedule": float(REMINDER_SWEEP_SECONDS)},
     "requeue-stalled-letters": {"task": "appeals.requeue_stalled_letters", "schedule": float(LETTER_SWEEP_SECONDS)},
     "purge-patient-data": {"task": "appeals.purge_patient_data", "schedule": float(RETENTION_SWEEP_SECONDS)},
     # A heartbeat that waited longer than its period is dropped: the next one says the same.

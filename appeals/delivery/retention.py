@@ -8,7 +8,9 @@ amounts, dates and states, the letter's state and timings, the access log,
 and the case's drug, payer and denial type, none of which names a patient.
 
 A paid case whose letter is not ready yet (rendering, failed, in review) is
-kept until it is delivered: staff are still working on it.
+kept until it is delivered: staff are still working on it.  A case the person
+asked to keep while the appeal runs (``Case.keep_until``, set from the status
+page) is kept until that date, then purged the same way.
 
 ``purge_due`` runs from Celery beat (``appeals.purge_patient_data``); it is
 safe to run at any time and twice.
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from appeals.delivery.signals import case_purged
 from appeals.intake.models import Case
 from appeals.letters.models import Letter
 from appeals.orders.models import SETTLED, Order
@@ -43,7 +46,8 @@ def purge_on(case: Case) -> datetime.datetime | None:
         return None
     ready = case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False).order_by("-ready_at").first()
     if ready is not None:
-        return ready.ready_at + retention()
+        scheduled = ready.ready_at + retention()
+        return max(scheduled, case.keep_until) if case.keep_until else scheduled
     if case.orders.filter(status__in=SETTLED).exists():
         return None
     return case.expires_at
@@ -57,7 +61,12 @@ def due_cases(now: datetime.datetime | None = None):
     settled = Order.objects.filter(case=OuterRef("pk"), status__in=SETTLED)
     undelivered = Letter.objects.filter(case=OuterRef("pk")).exclude(status__in=[Letter.Status.READY, Letter.Status.PURGED])
     open_cases = Case.objects.filter(purged_at__isnull=True)
-    delivered = open_cases.filter(Exists(delivered_long_ago)).exclude(Exists(undelivered)).exclude(Exists(delivered_lately))
+    delivered = (
+        open_cases.filter(Exists(delivered_long_ago))
+        .exclude(Exists(undelivered))
+        .exclude(Exists(delivered_lately))
+        .exclude(keep_until__gt=now)
+    )
     abandoned = open_cases.filter(expires_at__lte=now).exclude(Exists(settled))
     return (delivered | abandoned).distinct()
 
@@ -79,6 +88,8 @@ def purge_case(case_id: int) -> PurgeReport:
         if case is None:
             return report
         case.purge(timezone.now())
+        # What other floors keep of the case (the tracking timeline) goes in the same transaction.
+        case_purged.send(sender=Case, case_id=case.pk)
         for letter in Letter.objects.select_for_update().filter(case=case):
             files += letter.purge()
             report.letters += 1

@@ -70,6 +70,18 @@ class Case(models.Model):
         help_text="The date printed on the plan's decision on the appeal, as the person recorded it on the status "
         "page; the next level's deadline counts from it (until then it is shown only in words).",
     )
+    appeal_received_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the plan (or reviewer) received the request now pending, as the person recorded it when "
+        "marking it sent; the decision's deadline counts from it.",
+    )
+    keep_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The person asked to keep the case while the appeal runs: its patient data is not deleted before "
+        "this (appeals.delivery.retention).",
+    )
 
     class ClinicalBy(models.TextChoices):
         UNDECIDED = "", "Not chosen yet"
@@ -227,13 +239,15 @@ class Case(models.Model):
         caller holds the row lock (``appeals.delivery.retention.purge_case``)."""
         self.answers_encrypted = "{}"
         self.appeal_decided_on = None
+        self.appeal_received_on = None
+        self.keep_until = None
         self.purged_at = now
         self.expires_at = now
         self.office_token_hash = None
         self.office_link_expires_at = None
         self.save(
             update_fields=[
-                "answers_encrypted", "appeal_decided_on", "purged_at", "expires_at",
+                "answers_encrypted", "appeal_decided_on", "appeal_received_on", "keep_until", "purged_at", "expires_at",
                 "office_token_hash", "office_link_expires_at", "updated_at",
             ]
         )  # fmt: skip

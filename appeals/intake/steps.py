@@ -395,6 +395,7 @@ def case_deadlines(case: Case, today: datetime.date) -> tuple[list[Deadline], st
         today=today,
         expedited=bool(plan.expedited),
         notice_received_on=plan.notice_received_on or None,
+        appeal_filed_on=case.appeal_received_on,
         appeal_decided_on=case.appeal_decided_on,
     )
     results = {name: compute_deadlines(plan_rules, dates) for name, plan_rules in rules_by_plan.items()}

@@ -33,6 +33,7 @@ from appeals.delivery.status import (
 from appeals.letters.models import Letter
 from appeals.orders import payments
 from appeals.orders.models import Order
+from appeals.tracking.timeline import tracking_context
 from appeals.web.case_pages import order_by_status_token_or_404
 
 
@@ -57,12 +58,16 @@ def status_page(
     returned: bool = False,
     share_form: ShareLinkForm | None = None,
     decision_form: AppealDecisionForm | None = None,
+    track_forms: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     # A form shown again with its errors is not a new visit.
-    context = status_context(order, record_visit=share_form is None and decision_form is None)
+    context = status_context(order, record_visit=share_form is None and decision_form is None and not track_forms)
     if decision_form is not None:
         context["decision_form"] = decision_form
+    if context["next"] and order.case is not None:
+        # After the letter: the timeline, the tracking forms and the next level.
+        context["tracking"] = tracking_context(order.case, forms=track_forms)
     context.update(
         token=token,
         refresh_seconds=refresh,

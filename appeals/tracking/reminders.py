@@ -1,0 +1,171 @@
+"""Reminder emails: before a filing window closes, before the plan's decision is due,
+and once when it is late.  Run by Celery beat (``appeals.send_reminders``) and at a
+worker's start; safe to run at any time, twice, or from two processes at once.
+
+A reminder is *claimed* (a ``Reminder`` row, unique per case, kind, level and the
+deadline it is about) in its own transaction before the email is sent: a second
+sweep finds the claim and skips it, so no reminder goes out twice.  A send that
+fails deletes the claim and the next sweep tries again; a worker killed between
+the claim and the send loses that one reminder rather than risk a second copy.
+
+The email names no patient, drug or plan: only the date, the rule, and the links
+(the person's own page, and one that stops the reminders)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from appeals.catalog.deadlines import long_date
+from appeals.delivery.status import patient_deadlines, ready_letter
+from appeals.intake.models import Case
+from appeals.orders.models import Order
+from appeals.tracking.lateness import late_decision
+from appeals.tracking.models import Reminder, Track, TrackEvent
+from appeals.tracking.progress import AWAITING, SEND, UPHELD, Progress, progress
+
+logger = logging.getLogger(__name__)
+
+# Days before the date to aim for that the filing reminders go out.
+FILE_WEEK_DAYS = 7
+FILE_DAY_DAYS = 1
+# Days before the plan's decision is due that the person is told to expect it.
+DECISION_DUE_DAYS = 2
+_STOP_SALT = "appeals.tracking.stop-reminders"
+
+SUBJECTS = {
+    Reminder.Kind.FILE_WEEK: "Your appeal: a filing deadline is a week away",
+    Reminder.Kind.FILE_DAY: "Your appeal: a filing deadline is tomorrow or today",
+    Reminder.Kind.DECISION_DUE: "Your appeal: the plan's decision is due soon",
+    Reminder.Kind.DECISION_LATE: "Your appeal: the plan's decision is late",
+}
+
+
+def stop_token(case: Case) -> str:
+    """The unguessable link that stops a case's reminders (signed with the site's key)."""
+    return signing.dumps(case.pk, salt=_STOP_SALT, compress=True)
+
+
+def case_for_stop_token(token: str) -> Case | None:
+    try:
+        case_id = signing.loads(token, salt=_STOP_SALT)
+    except signing.BadSignature:
+        return None
+    return Case.objects.filter(pk=case_id, purged_at__isnull=True).first()
+
+
+def stop_path(case: Case) -> str:
+    return reverse("reminders_stop", kwargs={"token": stop_token(case)})
+
+
+def reminder_for(prog: Progress, today: datetime.date) -> tuple[str, datetime.date] | None:
+    """The reminder due today for where the case stands (its kind and the deadline it is
+    about), or None.  Only a real date reminds: a window in words or a date counted from
+    an assumed start never does."""
+    if not prog.dated or prog.deadline.status == "automatic":
+        return None
+    deadline = prog.deadline
+    if prog.phase in (SEND, UPHELD):
+        days = (deadline.target - today).days
+        if 0 <= days <= FILE_DAY_DAYS:
+            return Reminder.Kind.FILE_DAY, deadline.due
+        if FILE_DAY_DAYS < days <= FILE_WEEK_DAYS:
+            return Reminder.Kind.FILE_WEEK, deadline.due
+        return None
+    if prog.phase == AWAITING:
+        days = (deadline.due - today).days
+        if 0 <= days <= DECISION_DUE_DAYS:
+            return Reminder.Kind.DECISION_DUE, deadline.due
+        if days < 0:
+            return Reminder.Kind.DECISION_LATE, deadline.due
+    return None
+
+
+def candidates():
+    """Cases with a paid order, not deleted, whose reminders are on."""
+    paid = Order.objects.filter(case=OuterRef("pk"), status=Order.Status.PAID)
+    off = Track.objects.filter(case=OuterRef("pk")).exclude(closed_at__isnull=True, reminders_stopped_at__isnull=True)
+    return Case.objects.filter(Exists(paid), purged_at__isnull=True).exclude(Exists(off))
+
+
+def send_due_reminders(today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    sent = 0
+    for case_id in candidates().values_list("pk", flat=True).iterator():
+        try:
+            sent += send_for_case(case_id, today)
+        except Exception as exc:  # one case's failure never stops the others'
+            logger.error("reminder not sent", extra={"case_id": case_id, "error": type(exc).__name__})
+    if sent:
+        logger.info("reminders sent", extra={"count": sent})
+    return sent
+
+
+def send_for_case(case_id: int, today: datetime.date) -> int:
+    case = Case.objects.get(pk=case_id)
+    order = Order.objects.filter(case=case, status=Order.Status.PAID).first()
+    if order is None or ready_letter(order) is None or not order.email:
+        return 0
+    track = Track.of(case)
+    deadlines, _ = patient_deadlines(case)
+    prog = progress(track, deadlines)
+    due = reminder_for(prog, today)
+    if due is None:
+        return 0
+    kind, about = due
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(case=case, kind=kind, level=track.level, about=about)
+    except IntegrityError:
+        return 0  # claimed already: sent, or being sent by another process
+    if not _send(case, order, track, prog, kind, today):
+        reminder.delete()
+        return 0
+    reminder.sent_at = timezone.now()
+    reminder.save(update_fields=["sent_at"])
+    event = TrackEvent(track=track, level=track.level, kind=TrackEvent.Kind.REMINDER, happened_on=today)
+    event.set_details({"reminder": kind})
+    event.save()
+    return 1
+
+
+def _send(case: Case, order: Order, track: Track, prog: Progress, kind: str, today: datetime.date) -> bool:
+    deadline = prog.deadline
+    stop_url = settings.SITE_URL + stop_path(case)
+    context = {
+        "kind": kind,
+        "label": deadline.label,
+        "due": long_date(deadline.due),
+        "aim_by": long_date(deadline.aim_by) if deadline.aim_by else "",
+        "citation": deadline.citation,
+        "sent_on": long_date(track.sent_on) if track.sent_on else "",
+        "lateness": late_decision(case.plan_type(), case.typed_answers.plan.appeal_stage)
+        if kind == Reminder.Kind.DECISION_LATE
+        else None,
+        "link": settings.SITE_URL + order.status_path() + "#track-title",
+        "stop_url": stop_url,
+    }
+    body = render_to_string("emails/reminder.txt", context)
+    message = EmailMessage(
+        SUBJECTS[kind],
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [order.email],
+        # One-click unsubscribe (RFC 8058): mail programs show their own "stop" button.
+        headers={"List-Unsubscribe": f"<{stop_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    try:
+        message.send()
+    except Exception as exc:
+        logger.warning("reminder email not sent", extra={"case_id": case.pk, "error": type(exc).__name__})
+        return False
+    return True
