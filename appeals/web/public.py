@@ -13,9 +13,12 @@ policy (Criterion.provenance); the rest are shown as typical criteria for the
 drug, never under the payer's name.  A review is claimed (on the page and in
 schema.org reviewedBy) only when a staff account with a reviewer profile is set.
 
+A landing page shows how appeals like it ended (appeals/tracking/outcomes.py)
+only from MIN_OUTCOMES outcomes up, and nothing at all below that.
+
 Each landing page costs a fixed number of queries whatever the catalog size
 (see LANDING_QUERIES); every page is then served from the page cache until
-staff change something (appeals/catalog/caching.py).
+staff change something, or an outcome is recorded (appeals/catalog/caching.py).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from appeals.core.safe_markdown import render_markdown
 from appeals.delivery.models import SHARE_LIFETIME_CHOICES
 from appeals.intake.models import CASE_LIFETIME, OFFICE_LINK_LIFETIME
 from appeals.orders.payments import LINE_ITEM_NAME
+from appeals.tracking.outcomes import annotated_rate, outcome_annotations
 
 HUB_PAGE_SIZE = 100
 RELATED_LIMIT = 8
@@ -135,6 +139,7 @@ def find_guide(request: HttpRequest, drug: str, payer: str, denial: str) -> tupl
     guide = (
         Guide.objects.select_related("drug", "drug__drug_class", "payer", "denial_type", "reviewer__reviewer_profile")
         .filter(drug__slug=drug, payer__slug=payer, denial_type__slug=denial)
+        .annotate(**outcome_annotations())
         .first()
     )
     if guide is None:
@@ -147,7 +152,7 @@ def find_guide(request: HttpRequest, drug: str, payer: str, denial: str) -> tupl
     raise Http404("No published guide for this combination.")
 
 
-# Guide, payer plan rules, criteria in force, two lists of related pages, pricing.
+# Guide (with its outcome counts), payer plan rules, criteria in force, two lists of related pages, pricing.
 LANDING_QUERIES = 6
 
 
@@ -243,6 +248,7 @@ def landing(request: HttpRequest, drug: str, payer: str, denial: str) -> HttpRes
         "preview": preview,
         "demo": guide.is_demo,
         "noindex": preview or guide.is_demo,
+        "outcomes": annotated_rate(guide),
     }
     response = render(request, "appeals/landing.html", context)
     if preview:
@@ -440,6 +446,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /case/",
         "Disallow: /letters/",
         "Disallow: /pay/",
+        "Disallow: /reminders/",
         "Disallow: /shared/",
         "Allow: /",
         f"Sitemap: {absolute(reverse('sitemap-index'))}",
