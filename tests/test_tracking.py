@@ -10,8 +10,8 @@ import io
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -55,23 +55,23 @@ def test_the_status_page_shows_the_timeline_and_asks_whether_it_was_sent(client,
 
 def test_sent_by_fax_dates_the_plans_decision_from_that_day(client, tracked):
     order = tracked(ERISA)
-    response = post(client, order, "sent", {"sent_on": day(-2).isoformat(), "how": "fax"})
+    response = post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
     assert response.status_code == 302
     case = order.case
     case.refresh_from_db()
-    assert case.appeal_received_on == day(-2)
+    assert case.appeal_received_on == day(0)
     track = Track.objects.get(case=case)
-    assert (track.sent_on, track.sent_how) == (day(-2), "fax")
+    assert (track.sent_on, track.sent_how) == (day(0), "fax")
     page = client.get(order.status_path()).content.decode()
     assert "Decision due from the plan" in page
     # ERISA's pre-service appeal: 30 days from receipt (29 CFR 2560.503-1(i)(2)(ii)).
-    due = day(-2) + datetime.timedelta(days=30)
+    due = day(30)
     assert f"Due by {due:%B} {due.day}, {due.year}" in page
 
 
 def test_sent_by_mail_without_a_delivery_date_gives_no_date_it_cannot_know(client, tracked):
     order = tracked(ERISA)
-    post(client, order, "sent", {"sent_on": day(-2).isoformat(), "how": "mail"})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "mail"})
     order.case.refresh_from_db()
     assert order.case.appeal_received_on is None
     page = client.get(order.status_path()).content.decode()
@@ -88,9 +88,16 @@ def test_a_date_in_the_future_is_refused_and_what_was_typed_is_kept(client, trac
     assert not Track.objects.filter(case=order.case, sent_on__isnull=False).exists()
 
 
+def test_a_request_cannot_have_been_sent_before_its_letter_was_ready(client, tracked):
+    order = tracked()
+    response = post(client, order, "sent", {"sent_on": day(-1).isoformat(), "how": "fax"})
+    assert response.status_code == 400
+    assert "before the day this letter was ready" in response.content.decode()
+
+
 def test_an_answer_dated_before_the_request_was_sent_is_refused(client, tracked):
     order = tracked()
-    post(client, order, "sent", {"sent_on": day(-2).isoformat(), "how": "fax"})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
     response = post(client, order, "answer", {"answer": "upheld", "decided_on": day(-5).isoformat()})
     assert response.status_code == 400
     assert "before the day the request was sent" in response.content.decode()
@@ -98,12 +105,17 @@ def test_an_answer_dated_before_the_request_was_sent_is_refused(client, tracked)
 
 def test_the_decision_reminder_is_sent_once_and_names_no_patient(client, tracked):
     order = tracked(ERISA, notice_days_ago=60)
-    post(client, order, "sent", {"sent_on": day(-40).isoformat(), "how": "fax"})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
     mail.outbox.clear()
-    assert send_due_reminders() == 1
-    assert send_due_reminders() == 0  # a second sweep finds the claim
-    (message,) = reminder_emails()
-    assert message.subject == "Your appeal: the plan's decision is late"
+    assert send_due_reminders(today=day(29)) == 1  # due soon
+    assert send_due_reminders(today=day(31)) == 1  # late
+    assert send_due_reminders(today=day(31)) == 0  # a second sweep finds the claim
+    assert send_due_reminders(today=day(32)) == 0  # late is said once
+    message = reminder_emails()[-1]
+    assert [m.subject for m in reminder_emails()] == [
+        "Your appeal: the plan's decision is due soon",
+        "Your appeal: the plan's decision is late",
+    ]
     body = message.body
     for detail in (PATIENT["patient_name"], "anifrolumab", "Saphnelo", "Cigna", PATIENT["member_id"]):
         assert detail.lower() not in (body + message.subject).lower(), detail
@@ -111,7 +123,7 @@ def test_the_decision_reminder_is_sent_once_and_names_no_patient(client, tracked
     assert "deemed exhaustion" in body and "29 CFR 2560.503-1(l)(1)" in body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert stop_path(order.case) in message.extra_headers["List-Unsubscribe"]
-    assert Reminder.objects.get(case=order.case).sent_at is not None
+    assert Reminder.objects.filter(case=order.case, sent_at__isnull=False).count() == 2
 
 
 def test_a_filing_window_a_week_away_reminds_and_a_far_one_does_not(client, tracked):
@@ -154,8 +166,8 @@ def test_the_stop_link_asks_first_then_stops_in_one_click(client, tracked):
 def test_upheld_makes_the_next_level_packet_at_no_charge(client, tracked, django_capture_on_commit_callbacks):
     order = tracked(PART_D, notice_days_ago=30)
     paid = order.amount_cents
-    post(client, order, "sent", {"sent_on": day(-25).isoformat(), "how": "fax"})
-    post(client, order, "answer", {"answer": "upheld", "decided_on": day(-3).isoformat()})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat()})
     page = client.get(order.status_path()).content.decode()
     assert "Request for reconsideration by the Part D Independent Review Entity" in page
     assert client.post(f"{order.status_path()}track/next/")["Location"].endswith("#letter-title")
@@ -163,7 +175,7 @@ def test_upheld_makes_the_next_level_packet_at_no_charge(client, tracked, django
     assert order.letter.version == 2 and order.letter.status == Letter.Status.READY
     assert order.amount_cents == paid and order.case.orders.count() == 1  # nothing more was charged
     plan = order.case.typed_answers.plan
-    assert (plan.stage, plan.notice_date) == ("appeal_denied", day(-3))
+    assert (plan.stage, plan.notice_date) == ("appeal_denied", day(0))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(order.letter.pdf_bytes())).pages)
     assert "Independent Review Entity" in text and "423.600" in text
     track = Track.objects.get(case=order.case)
@@ -177,9 +189,9 @@ def test_upheld_makes_the_next_level_packet_at_no_charge(client, tracked, django
 
 def test_an_erisa_answer_that_ends_internal_appeals_leads_to_external_review(client, tracked, django_capture_on_commit_callbacks):
     order = tracked(ERISA, notice_days_ago=30)
-    post(client, order, "sent", {"sent_on": day(-25).isoformat(), "how": "portal"})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "portal"})
     assert "internal appeals are over" in client.get(order.status_path()).content.decode()
-    post(client, order, "answer", {"answer": "upheld", "decided_on": day(-2).isoformat(), "final": "on"})
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat(), "final": "on"})
     client.post(f"{order.status_path()}track/next/")
     order = render_newest(order, django_capture_on_commit_callbacks)
     assert order.case.typed_answers.plan.stage == "final_internal_denial"
@@ -194,8 +206,8 @@ def test_next_level_without_an_upheld_answer_is_refused(client, tracked):
 
 def test_an_approval_closes_the_case_and_keeps_an_outcome_without_patient_data(client, tracked):
     order = tracked(MEDICAID)
-    post(client, order, "sent", {"sent_on": day(-5).isoformat(), "how": "fax"})
-    post(client, order, "answer", {"answer": "approved", "decided_on": day(-1).isoformat()})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(client, order, "answer", {"answer": "approved", "decided_on": day(0).isoformat()})
     track = Track.objects.get(case=order.case)
     assert track.is_closed
     outcome = Outcome.objects.get(case=order.case)
@@ -209,7 +221,12 @@ def test_an_approval_closes_the_case_and_keeps_an_outcome_without_patient_data(c
 
 def test_a_call_is_logged_encrypted_and_shown_on_the_timeline(client, tracked):
     order = tracked()
-    post(client, order, "call", {"called_on": day(-1).isoformat(), "who": "Dana in appeals", "reference": "REF-88123", "said": "Received; under review."})
+    post(
+        client,
+        order,
+        "call",
+        {"called_on": day(-1).isoformat(), "who": "Dana in appeals", "reference": "REF-88123", "said": "Received; under review."},
+    )
     event = TrackEvent.objects.get(kind="call")
     with connection.cursor() as cursor:
         cursor.execute("SELECT details_encrypted FROM appeals_trackevent WHERE id = %s", [event.pk])
@@ -223,7 +240,7 @@ def test_a_call_is_logged_encrypted_and_shown_on_the_timeline(client, tracked):
 def test_a_receipt_upload_is_kept_encrypted_and_handed_back(client, tracked):
     order = tracked()
     receipt = SimpleUploadedFile("fax-confirmation.pdf", b"%PDF-1.4 confirmation", content_type="application/pdf")
-    post(client, order, "sent", {"sent_on": day(-1).isoformat(), "how": "fax", "attachment": receipt})
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax", "attachment": receipt})
     event = TrackEvent.objects.get(kind="sent")
     with event.attachment.open("rb") as handle:
         assert b"confirmation" not in handle.read()
@@ -255,3 +272,23 @@ def test_reminders_need_a_ready_letter(client, tracked):
     order = tracked(ERISA, notice_days_ago=176)
     Letter.objects.filter(pk=order.letter_id).update(status=Letter.Status.FAILED)
     assert reminders.send_due_reminders() == 0
+
+
+def test_the_calendar_gets_the_plans_decision_date_once_the_letter_is_sent(client, tracked):
+    order = tracked(ERISA)
+    before = client.get(order.status_path() + "deadlines.ics").content.decode()
+    assert "The plan must decide" not in before  # counted from an assumed day: never in a calendar
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    after = client.get(order.status_path() + "deadlines.ics").content.decode()
+    assert "The plan must decide" in after and day(30).strftime("%Y%m%d") in after
+
+
+def test_the_offices_share_page_shows_the_timeline_without_the_forms(client, tracked):
+    from appeals.delivery.models import LetterShare
+
+    order = tracked()
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    share = LetterShare.make(order.letter, days=7, label="office")
+    page = client.get(share.path()).content.decode()
+    assert "Track your appeal" in page and "Sent (fax)" in page
+    assert "Record the answer" not in page and "track/" not in page

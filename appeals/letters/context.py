@@ -21,7 +21,7 @@ from appeals.letters.criteria_source import criteria_source, criterion_source
 from appeals.letters.deadline_context import deadline_context
 from appeals.letters.exhibits import number_exhibits
 from appeals.letters.filings import submission_filings
-from appeals.letters.instrument import instrument_context
+from appeals.letters.instrument import instrument_context, outside_decider
 from appeals.letters.medical_case import medical_case
 from appeals.letters.state_law import with_state_law
 
@@ -136,7 +136,10 @@ def build_letter_context(
         **deadline_context(
             deadlines,
             plan_type_known=plan_type is not None and plan_type.letter_cites_law,
-            decided_by="" if request["addressed_to_plan"] else request["decided_by"],
+            # The clock is the decider's when that is not the plan: an outside reviewer, or the
+            # independent reviewer that a final denial's external review request (filed with
+            # the plan, as under 29 CFR 2590.715-2719(d)) is assigned to.
+            decided_by=request["decided_by"] if outside_decider(request) else "",
             noun=request["noun"] if request["addressed_to_plan"] else "request",
         ),
         "arguments": program_arguments(

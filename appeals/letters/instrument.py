@@ -57,6 +57,15 @@ def _reviews_its_own_decision(instrument: AppealInstrument | None, stage: str) -
     return not instrument.copy_to_plan and stage == AppealStage.FIRST_DENIAL
 
 
+def outside_decider(request: dict) -> bool:
+    """Whether someone other than the plan decides the request (``request`` is the
+    ``instrument`` dict below): one sent to an outside reviewer, or the external review
+    after a final internal denial, which some programs have filed with the plan."""
+    return bool(request["decided_by"]) and (
+        not request["addressed_to_plan"] or request["stage"] == AppealStage.FINAL_INTERNAL_DENIAL
+    )
+
+
 def instrument_context(*, answers: CaseAnswers, plan_type: PlanType | None, drug_name: str, denial_type: DenialType) -> dict:
     plan = answers.plan
     stage = plan.appeal_stage

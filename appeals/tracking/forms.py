@@ -69,7 +69,7 @@ class SentForm(_TrackForm):
     attachment = _attachment("Fax confirmation or mailing receipt (optional)")
 
     def clean_sent_on(self):
-        return self._day("sent_on", "you sent it", after_what="the date on the decision it answers")
+        return self._day("sent_on", "you sent it", after_what="the day this letter was ready")
 
     def clean_received_on(self):
         sent = self.cleaned_data.get("sent_on")

@@ -13,6 +13,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from appeals.catalog.plan_rules import instrument_for
 from appeals.delivery.retention import retention
 from appeals.intake.models import Case
 from appeals.letters.models import Letter
@@ -138,7 +139,8 @@ def make_next_level(case: Case, order: Order) -> Letter:
         track.level += 1
         track.sent_on, track.sent_how, track.answer, track.answer_final = None, "", "", False
         track.save(update_fields=["level", "sent_on", "sent_how", "answer", "answer_final"])
-        _event(track, TrackEvent.Kind.NEXT_LEVEL, timezone.localdate(), stage=stage)
+        request = instrument_for(case.plan_type(), stage)
+        _event(track, TrackEvent.Kind.NEXT_LEVEL, timezone.localdate(), stage=stage, title=request.title if request else "")
     letter = payments.make_new_version(order, order.template)
     if letter is None:
         raise NotAllowed("The next level's packet could not be made for this order.")

@@ -4,13 +4,13 @@ that comes next with its date, what a late decision means, and the next level.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from appeals.catalog.deadlines import long_date
-from appeals.catalog.models import AppealStage
 from appeals.catalog.plan_rules import instrument_for
 from appeals.delivery.status import patient_deadlines
 from appeals.intake.models import Case
@@ -31,6 +31,7 @@ class Line:
     citation: str = ""
     event_id: int | None = None
     has_file: bool = False
+    moment: datetime.datetime | None = None  # orders lines of the same day as they happened
 
 
 def _event_line(event: TrackEvent) -> Line:
@@ -49,9 +50,7 @@ def _event_line(event: TrackEvent) -> Line:
         parts = [f"Reference {details['reference']}." if details.get("reference") else "", details.get("said", "")]
         return Line(event.happened_on, f"Call with {details.get('who', 'the plan')}", " ".join(p for p in parts if p))
     if kind == TrackEvent.Kind.NEXT_LEVEL:
-        stage = details.get("stage", "")
-        label = AppealStage(stage).label if stage in AppealStage.values else ""
-        return Line(event.happened_on, f"Next level (level {event.level}) prepared", label)
+        return Line(event.happened_on, f"Next level (level {event.level}) prepared", details.get("title", ""))
     if kind == TrackEvent.Kind.REMINDER:
         reminder = details.get("reminder", "")
         label = Reminder.Kind(reminder).label if reminder in Reminder.Kind.values else "Reminder"
@@ -59,6 +58,21 @@ def _event_line(event: TrackEvent) -> Line:
     if kind == TrackEvent.Kind.CLOSED:
         return Line(event.happened_on, "Case closed", state="closed")
     return Line(event.happened_on, event.get_kind_display())
+
+
+def sent_floor(case: Case) -> datetime.date | None:
+    """The earliest day this level's request can have been sent: the day its letter was ready."""
+    track = Track.of(case)
+    newest = case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False).order_by("-version").first()
+    if newest is None:
+        return None
+    # After the next level is made, the request to send is that level's version.
+    level_start = track.events.filter(kind=TrackEvent.Kind.NEXT_LEVEL).order_by("-created_at").first()
+    first_of_level = case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False)
+    if level_start is not None:
+        first_of_level = first_of_level.filter(created_at__gte=level_start.created_at)
+    first = first_of_level.order_by("version").first() or newest
+    return timezone.localdate(first.ready_at)
 
 
 def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.date | None = None) -> dict:
@@ -72,11 +86,11 @@ def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.d
     decider = instrument.decided_by if instrument else "the plan"
 
     lines = [
-        Line(timezone.localdate(letter.ready_at), f"Letter ready (version {letter.version})")
+        Line(timezone.localdate(letter.ready_at), f"Letter ready (version {letter.version})", moment=letter.ready_at)
         for letter in case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False)
     ]
-    lines += [_event_line(event) for event in track.events.all()]
-    lines.sort(key=lambda line: line.day or datetime.date.min)
+    lines += [dataclasses.replace(_event_line(event), moment=event.created_at) for event in track.events.all()]
+    lines.sort(key=lambda line: (line.day or datetime.date.min, line.moment or timezone.now()))
 
     lateness = None
     deadline = prog.deadline
@@ -102,7 +116,7 @@ def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.d
         lines.append(Line(deadline.target if prog.dated else None, title, when, "now", deadline.citation if deadline else ""))
 
     forms = forms or {}
-    sent_floor = plan.notice_date or None
+    notice_date = plan.notice_date or None
     return {
         "track": track,
         "phase": prog.phase,
@@ -111,9 +125,9 @@ def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.d
         "lateness": lateness,
         "next_request": following,
         "stage_is_last": prog.phase == UPHELD and following is None,
-        "sent_form": forms.get("sent") or SentForm(today=today, not_before=sent_floor),
+        "sent_form": forms.get("sent") or SentForm(today=today, not_before=sent_floor(case)),
         "answer_form": forms.get("answer")
-        or AnswerForm(today=today, not_before=track.sent_on or sent_floor, asks_final=asks_if_final(plan_type, stage)),
+        or AnswerForm(today=today, not_before=track.sent_on or notice_date, asks_final=asks_if_final(plan_type, stage)),
         "call_form": forms.get("call") or CallForm(today=today),
         "keep_until": case.keep_until,
     }

@@ -191,6 +191,8 @@ def through_live_share(view):
 def shared_letter(request: HttpRequest, token: str, share: LetterShare, order: Order) -> HttpResponse:
     context = shared_context(share, order)
     context.update(token=token, calendar_url=reverse("shared_calendar", kwargs={"token": token}), noindex=True)
+    # The office sees where the appeal stands (read only: the person records it).
+    context["tracking"] = tracking_context(order.case)
     return render(request, "appeals/delivery/shared.html", context)
 
 

@@ -18,6 +18,7 @@ from appeals.tracking.forms import AnswerForm, CallForm, KeepForm, SentForm
 from appeals.tracking.levels import asks_if_final
 from appeals.tracking.models import Track, TrackEvent
 from appeals.tracking.reminders import case_for_stop_token
+from appeals.tracking.timeline import sent_floor
 from appeals.web.delivery import ready_letter_or_404, status_page
 
 
@@ -35,8 +36,7 @@ def _refused(request, order, exc: services.NotAllowed) -> HttpResponse:
 def track_sent(request: HttpRequest, token: str) -> HttpResponse:
     order, _ = ready_letter_or_404(token)
     case = order.case
-    plan = case.typed_answers.plan
-    form = SentForm(request.POST, request.FILES, today=timezone.localdate(), not_before=plan.notice_date or None)
+    form = SentForm(request.POST, request.FILES, today=timezone.localdate(), not_before=sent_floor(case))
     if not form.is_valid():
         return status_page(request, order, token, track_forms={"sent": form}, status=400)
     data = form.cleaned_data

@@ -27,7 +27,9 @@ def paid_tracked_case(client, settings, capture, combo, *, notice_days_ago: int 
     case, case_url = opened_case(drug=drug, payer=payer, denial=denial)
     notice = timezone.localdate() - datetime.timedelta(days=notice_days_ago)
     save_answers(
-        case, "plan", {"plan_type": plan_type, "stage": "first_denial", "notice_date": notice.isoformat(), "claim_number": "CLM-2231"}
+        case,
+        "plan",
+        {"plan_type": plan_type, "stage": "first_denial", "notice_date": notice.isoformat(), "claim_number": "CLM-2231"},
     )
     answer_every_step(case)
     assert client.post(case_url + "review/")["Location"] == case_url + "payment/"
