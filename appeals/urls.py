@@ -32,6 +32,7 @@ urlpatterns = [
     path("letters/<str:token>/decision/", delivery.letter_decision_record, name="letter_decision"),
     path("letters/<str:token>/delete/", delivery.letter_delete, name="letter_delete"),
     path("letters/<str:token>/track/sent/", tracking.track_sent, name="track_sent"),
+    path("letters/<str:token>/track/arrived/", tracking.track_arrived, name="track_arrived"),
     path("letters/<str:token>/track/answer/", tracking.track_answer, name="track_answer"),
     path("letters/<str:token>/track/call/", tracking.track_call, name="track_call"),
     path("letters/<str:token>/track/next/", tracking.track_next, name="track_next"),

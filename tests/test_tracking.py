@@ -16,8 +16,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from appeals.delivery.retention import due_cases, purge_case, purge_on
-from appeals.models import Letter, Outcome, Reminder, Track, TrackEvent
-from appeals.tracking import reminders
+from appeals.models import Letter, Order, Outcome, PlanType, Reminder, Track, TrackEvent
+from appeals.tracking import reminders, services
+from appeals.tracking.lateness import late_decision
 from appeals.tracking.reminders import send_due_reminders, stop_path
 from tests.support.tracked import ERISA, MEDICAID, PART_D, paid_tracked_case, render_newest
 from tests.support.wizard_answers import PATIENT
@@ -292,3 +293,151 @@ def test_the_offices_share_page_shows_the_timeline_without_the_forms(client, tra
     page = client.get(share.path()).content.decode()
     assert "Track your appeal" in page and "Sent (fax)" in page
     assert "Record the answer" not in page and "track/" not in page
+
+
+# --- What the review of the first version found ------------------------------------
+
+
+def test_an_erisa_second_level_appeal_gets_no_external_review_window(client, tracked):
+    order = tracked(ERISA)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat()})
+    page = client.get(order.status_path()).content.decode()
+    assert "Next: Second-level appeal" in page
+    # The plan's letter gives a second level's window; the external review's rule is not the one.
+    assert "2590.715-2719(d)(2)(i)" not in page.split('id="track-title"')[1]
+
+
+def test_after_a_final_erisa_answer_the_external_review_window_counts_from_it(client, tracked):
+    order = tracked(ERISA)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat(), "final": "on"})
+    tracking = client.get(order.status_path()).content.decode().split('id="track-title"')[1]
+    assert "Next: Request for external review" in tracking and "2590.715-2719(d)(2)(i)" in tracking
+
+
+def test_a_filing_reminder_is_not_sent_again_when_the_next_level_has_the_same_date(
+    client, tracked, django_capture_on_commit_callbacks
+):
+    order = tracked(PART_D, notice_days_ago=30)
+    case = order.case
+    services.mark_sent(case, sent_on=day(-60), how="fax", received_on=None)
+    services.record_answer(case, decided_on=day(-58), answer="upheld")  # the IRE's 65 days end in a week
+    mail.outbox.clear()
+    assert send_due_reminders() == 1
+    client.post(f"{order.status_path()}track/next/")
+    render_newest(order, django_capture_on_commit_callbacks)
+    assert send_due_reminders() == 0
+    assert len(reminder_emails()) == 1
+
+
+def test_turning_keep_off_after_the_usual_date_never_deletes_at_once(client, tracked):
+    order = tracked()
+    Letter.objects.filter(pk=order.letter_id).update(ready_at=timezone.now() - datetime.timedelta(days=100))
+    post(client, order, "keep", {"keep": "on"})
+    response = post(client, order, "keep", {}, follow=True)
+    assert "No longer kept. It will be deleted on" in response.content.decode()
+    case = order.case
+    assert case not in due_cases(timezone.now())
+    assert case in due_cases(timezone.now() + datetime.timedelta(days=8))
+
+
+def test_lateness_is_stated_only_where_the_plan_itself_decides(demo_catalog):
+    fehb = PlanType.objects.get(slug="fehb")
+    assert late_decision(fehb, "first_denial") is not None
+    assert late_decision(fehb, "appeal_denied") is None  # OPM's own review: another rule
+    assert late_decision(PlanType.objects.get(slug="medicare-part-d"), "first_denial") is None  # not verified
+
+
+def test_external_review_filed_with_the_plan_is_not_dated_from_the_plans_receipt(
+    client, tracked, django_capture_on_commit_callbacks
+):
+    order = tracked(ERISA)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat(), "final": "on"})
+    client.post(f"{order.status_path()}track/next/")
+    order = render_newest(order, django_capture_on_commit_callbacks)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    order.case.refresh_from_db()
+    assert order.case.appeal_received_on is None
+    assert send_due_reminders(today=day(60)) == 0
+
+
+def test_a_mailed_request_gets_its_delivery_date_later(client, tracked):
+    order = tracked(ERISA)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "mail"})
+    assert "Add the day it arrived" in client.get(order.status_path()).content.decode()
+    assert post(client, order, "arrived", {"received_on": day(1).isoformat()}).status_code == 400  # in the future
+    assert post(client, order, "arrived", {"received_on": day(0).isoformat()}).status_code == 302
+    order.case.refresh_from_db()
+    assert order.case.appeal_received_on == day(0)
+    assert "Add the day it arrived" not in client.get(order.status_path()).content.decode()
+
+
+def test_a_reminder_that_cannot_be_built_is_not_left_claimed(client, tracked, monkeypatch):
+    tracked(ERISA, notice_days_ago=176)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broke")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(reminders, "render_to_string", broken)
+        assert send_due_reminders() == 0
+    assert not Reminder.objects.exists()
+    assert send_due_reminders() == 1
+
+
+def test_the_purge_clears_the_tracks_dates_and_reminders(client, tracked):
+    order = tracked(ERISA, notice_days_ago=176)
+    send_due_reminders()
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    purge_case(order.case_id)
+    track = Track.objects.get(case=order.case)
+    assert (track.sent_on, track.sent_how) == (None, "")
+    assert not Reminder.objects.filter(case=order.case).exists()
+
+
+def test_a_next_level_that_cannot_be_made_changes_nothing(client, tracked, monkeypatch):
+    order = tracked(PART_D)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat()})
+    monkeypatch.setattr(Order, "new_letter_version", lambda self, template: None)
+    response = client.post(f"{order.status_path()}track/next/", follow=True)
+    assert "could not be made" in response.content.decode()
+    order.case.refresh_from_db()
+    track = Track.objects.get(case=order.case)
+    assert (track.level, track.answer) == (1, "upheld")
+    assert order.case.typed_answers.plan.stage == "first_denial"
+    assert order.case.appeal_decided_on == day(0)
+
+
+def test_an_upload_is_served_as_its_checked_type(client, tracked):
+    order = tracked()
+    receipt = SimpleUploadedFile("receipt.pdf", b"%PDF-1.4 r", content_type="text/html; charset=\u00e9" + "x" * 200)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax", "attachment": receipt})
+    event = TrackEvent.objects.get(kind="sent")
+    response = client.get(f"{order.status_path()}track/file/{event.pk}/")
+    assert response["Content-Type"] == "application/pdf"
+    refused = SimpleUploadedFile("page.html", b"<script>", content_type="text/html")
+    assert (
+        post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat(), "attachment": refused}).status_code
+        == 400
+    )
+
+
+def test_the_next_level_packet_lists_the_calls_logged_before_it(client, tracked, django_capture_on_commit_callbacks):
+    order = tracked(MEDICAID)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    post(
+        client,
+        order,
+        "call",
+        {"called_on": day(0).isoformat(), "who": "Dana in appeals", "reference": "REF-88123", "said": "Under review."},
+    )
+    post(client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat()})
+    client.post(f"{order.status_path()}track/next/")
+    order = render_newest(order, django_capture_on_commit_callbacks)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(order.letter.pdf_bytes())).pages).split())
+    assert "Calls with the plan about this request" in text
+    assert "Dana in appeals" in text and "REF-88123" in text
+    assert "the record of calls with the plan" in text  # the fax cover lists it

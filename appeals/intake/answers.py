@@ -258,6 +258,18 @@ def _items(cls, stored: dict | None) -> list:
 
 
 @dataclass(frozen=True)
+class CallRecord(StepAnswers):
+    """A call with the plan, as logged on the status page's timeline: copied into the
+    answers when the next level is made, so that level's submission lists the calls."""
+
+    DATES = ("called_on",)
+    called_on: datetime.date | str = ""
+    who: str = ""
+    reference: str = ""
+    said: str = ""
+
+
+@dataclass(frozen=True)
 class CaseAnswers:
     """Every step of a case, typed.  Steps not answered (or not asked of this
     case) are empty."""
@@ -275,6 +287,7 @@ class CaseAnswers:
     criteria: CriteriaAnswers = field(default_factory=CriteriaAnswers)
     prescriber: PrescriberAnswers = field(default_factory=PrescriberAnswers)
     letter: LetterChoice = field(default_factory=LetterChoice)
+    calls: list[CallRecord] = field(default_factory=list)
 
     # The step (slug) each attribute is stored under, and its schema.
     STEPS: ClassVar[dict[str, type]] = {
@@ -291,8 +304,9 @@ class CaseAnswers:
         "criteria": CriteriaAnswers,
         "prescriber": PrescriberAnswers,
         "letter": LetterChoice,
+        "calls": CallRecord,
     }
-    LISTS: ClassVar[tuple[str, ...]] = ("treatments", "alternatives")
+    LISTS: ClassVar[tuple[str, ...]] = ("treatments", "alternatives", "calls")
 
     @classmethod
     def from_dict(cls, answers: dict) -> CaseAnswers:

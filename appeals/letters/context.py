@@ -117,6 +117,8 @@ def build_letter_context(
             "fda_approval_date": product.fda_approval_date if product else drug.fda_approval_date,
         },
         "treatments": [{**item.as_dict(), "outcome": outcomes.get(item.outcome, "")} for item in answers.treatments],
+        # Calls with the plan logged while tracking earlier levels: the next level's submission lists them.
+        "calls": [item.as_dict() for item in answers.calls],
         "alternatives": [
             {**item.as_dict(), "ground": ExceptionGround(item.ground).label if item.ground else ""}
             for item in answers.alternatives

@@ -16,6 +16,8 @@ DESCRIPTIONS = {
     "drug": "the requested product, its HCPCS code, dose, route, frequency, quantity; quantity limit and site of care with reasons",
     "treatments": "list of prior treatments; each:",
     "alternatives": "list of formulary alternatives; each: drug, ground (label), explanation",
+    "calls": "calls with the plan logged on the status page before this level (the packet lists them after the "
+    "exhibit index); each: called_on (a date), who, reference, said",
     "evidence": "compendia (list of names), guidelines, literature",
     "authorization": "authorization history",
     "criteria": "list of the criteria the letter answers; each: requirement, payer_policy (true only when checked in the "

@@ -76,6 +76,15 @@ class SentForm(_TrackForm):
         return self._day("received_on", "it arrived", after=sent, after_what="the date you sent it")
 
 
+class ArrivalForm(_TrackForm):
+    received_on = forms.DateField(
+        label="Date it arrived", widget=_date_input(), help_text="The delivery date on the mail tracking."
+    )
+
+    def clean_received_on(self):
+        return self._day("received_on", "it arrived", after_what="the date you sent it")
+
+
 class AnswerForm(_TrackForm):
     answer = forms.ChoiceField(label="What the answer says", choices=Answer.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(
@@ -101,7 +110,11 @@ class CallForm(_TrackForm):
     who = forms.CharField(label="Who you spoke to", max_length=100, help_text="A name or a department, as they gave it.")
     reference = forms.CharField(label="Reference number (optional)", max_length=60, required=False)
     said = forms.CharField(
-        label="What was said (optional)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="What was said (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="If you make the next level's packet, it lists your calls (date, who, reference, what was said).",
     )
 
     def clean_called_on(self):

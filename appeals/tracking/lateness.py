@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from appeals.catalog.models import AppealStage, PlanType
-from appeals.catalog.plan_rules import stage_or_default
+from appeals.catalog.plan_rules import instrument_for, stage_or_default
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,13 @@ LATENESS["medicare-advantage-part-d"] = LATENESS["medicare-part-d"]
 
 
 def late_decision(plan_type: PlanType | None, stage: str | None) -> Lateness | None:
-    """The verified meaning of a late decision at this stage, or None (then nothing is claimed)."""
+    """The verified meaning of a late decision at this stage, or None (then nothing is claimed).
+    Only where the plan itself decides the request: an outside reviewer's lateness (OPM, an
+    IRE, a hearing office) is another rule, which these provisions do not state."""
     if plan_type is None or plan_type.pk is None or stage_or_default(stage) not in PLAN_DECIDES:
+        return None
+    instrument = instrument_for(plan_type, stage)
+    if instrument is not None and not instrument.addressed_to_plan:
         return None
     found = LATENESS.get(plan_type.slug)
     return found if found is not None and found.verified else None

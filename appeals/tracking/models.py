@@ -112,8 +112,8 @@ class TrackEvent(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder email, claimed before it is sent: the unique key (case, kind, level,
-    the date it is about) is what makes a second sweep, a second beat or a restarted
+    """A reminder email, claimed before it is sent: the unique key (case, kind, the date
+    it is about) is what makes a second sweep, a second beat or a restarted
     worker skip it.  ``sent_at`` is set once the email went out; a claim whose send
     failed is deleted, so the next sweep tries again."""
 
@@ -132,7 +132,7 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["-claimed_at"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind", "level", "about"], name="one_reminder_per_deadline")]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "about"], name="one_reminder_per_deadline")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (case {self.case_id}, {self.about})"

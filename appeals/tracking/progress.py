@@ -7,7 +7,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from appeals.catalog.deadlines import FILE_APPEAL, FILE_NEXT_LEVEL, PLAN_DECISION_STEPS, Deadline
+from django.utils import timezone
+
+from appeals.catalog.deadlines import FILE_APPEAL, FILE_NEXT_LEVEL, PLAN_DECISION_STEPS, CaseDates, Deadline, compute_deadlines
+from appeals.catalog.plan_rules import rules_for
+from appeals.delivery.status import patient_deadlines
+from appeals.intake.models import Case
+from appeals.tracking.levels import next_stage
 from appeals.tracking.models import Answer, Track
 
 SEND = "send"  # this level's request is not marked sent yet
@@ -34,10 +40,32 @@ def _step(deadlines: list[Deadline], steps) -> Deadline | None:
     return next((d for d in deadlines if d.step in steps), None)
 
 
-def progress(track: Track, deadlines: list[Deadline]) -> Progress:
+def next_level_filing(case: Case, track: Track, today: datetime.date) -> Deadline | None:
+    """After an upheld answer: the window to file the request this site would make next, by
+    that stage's own rule, counted from the answer's date (as the next level's letter will
+    count it).  An ERISA plan's second-level appeal has no federal window (the plan's letter
+    gives it): then None, rather than the external review's window.  Where the site makes no
+    further request, the current stage's rule for the next level, if any."""
+    plan = case.typed_answers.plan
+    plan_type = case.plan_type()
+    stage = next_stage(plan_type, plan.appeal_stage, final=track.answer_final)
+    if stage is None:
+        return None
+    dates = CaseDates(notice_date=case.appeal_decided_on, today=today, expedited=bool(plan.expedited))
+    return _step(compute_deadlines(rules_for(plan_type, stage), dates), {FILE_APPEAL})
+
+
+def case_progress(case: Case, track: Track, today: datetime.date | None = None) -> Progress:
+    today = today or timezone.localdate()
     if track.is_closed:
         return Progress(CLOSED, None)
+    deadlines, _ = patient_deadlines(case)
     if track.answer == Answer.UPHELD:
+        if case.appeal_decided_on is None:
+            return Progress(UPHELD, None)
+        plan = case.typed_answers.plan
+        if next_stage(case.plan_type(), plan.appeal_stage, final=track.answer_final) is not None:
+            return Progress(UPHELD, next_level_filing(case, track, today))
         return Progress(UPHELD, _step(deadlines, {FILE_NEXT_LEVEL}))
     if track.sent_on is None:
         return Progress(SEND, _step(deadlines, {FILE_APPEAL}))

@@ -26,12 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.catalog.deadlines import long_date
-from appeals.delivery.status import patient_deadlines, ready_letter
+from appeals.delivery.status import ready_letter
 from appeals.intake.models import Case
 from appeals.orders.models import Order
 from appeals.tracking.lateness import late_decision
+from appeals.tracking.levels import next_stage
 from appeals.tracking.models import Reminder, Track, TrackEvent
-from appeals.tracking.progress import AWAITING, SEND, UPHELD, Progress, progress
+from appeals.tracking.progress import AWAITING, SEND, UPHELD, Progress, case_progress
 
 logger = logging.getLogger(__name__)
 
@@ -115,23 +116,30 @@ def send_for_case(case_id: int, today: datetime.date) -> int:
     order = Order.objects.filter(case=case, status=Order.Status.PAID).first()
     if order is None or ready_letter(order) is None or not order.email:
         return 0
-    track = Track.of(case)
-    deadlines, _ = patient_deadlines(case)
-    prog = progress(track, deadlines)
+    track = Track.objects.filter(case=case).first() or Track(case=case)
+    prog = case_progress(case, track, today)
     due = reminder_for(prog, today)
     if due is None:
         return 0
     kind, about = due
     try:
         with transaction.atomic():
+            # Keyed by the deadline, not the level: the next level's window is often the same
+            # date as the one reminded of before the next level was made.
             reminder = Reminder.objects.create(case=case, kind=kind, level=track.level, about=about)
     except IntegrityError:
         return 0  # claimed already: sent, or being sent by another process
-    if not _send(case, order, track, prog, kind, today):
+    try:
+        sent = _send(case, order, track, prog, kind, today)
+    except Exception as exc:  # a claim whose email was never sent must not stay claimed
+        logger.error("reminder not built", extra={"case_id": case.pk, "error": type(exc).__name__})
+        sent = False
+    if not sent:
         reminder.delete()
         return 0
     reminder.sent_at = timezone.now()
     reminder.save(update_fields=["sent_at"])
+    track = Track.of(case)
     event = TrackEvent(track=track, level=track.level, kind=TrackEvent.Kind.REMINDER, happened_on=today)
     event.set_details({"reminder": kind})
     event.save()
@@ -151,6 +159,8 @@ def _send(case: Case, order: Order, track: Track, prog: Progress, kind: str, tod
         "lateness": late_decision(case.plan_type(), case.typed_answers.plan.appeal_stage)
         if kind == Reminder.Kind.DECISION_LATE
         else None,
+        "next_level_made_here": next_stage(case.plan_type(), case.typed_answers.plan.appeal_stage, final=track.answer_final)
+        is not None,
         "link": settings.SITE_URL + order.status_path() + "#track-title",
         "stop_url": stop_url,
     }

@@ -10,24 +10,32 @@ import dataclasses
 import datetime
 import logging
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from appeals.catalog.models import AppealStage
 from appeals.catalog.plan_rules import instrument_for
-from appeals.delivery.retention import retention
+from appeals.core.crypto import encrypt
+from appeals.delivery.retention import purge_on, retention
+from appeals.intake.answers import CallRecord
 from appeals.intake.models import Case
 from appeals.letters.models import Letter
-from appeals.orders import payments
+from appeals.letters.tasks import queue_render
 from appeals.orders.models import Order
 from appeals.tracking.levels import next_stage
-from appeals.tracking.models import Answer, Outcome, SentHow, Track, TrackEvent
+from appeals.tracking.models import Answer, Outcome, Reminder, SentHow, Track, TrackEvent
 
 logger = logging.getLogger(__name__)
 
-# Kept while the appeal runs for at most this long from the day it was asked (renewable).
+# Kept while the appeal runs for at most this long from the day it was asked.
 KEEP_DAYS = 365
+# Turning "keep" off never deletes at once: at least this long to download what is needed.
+KEEP_OFF_GRACE_DAYS = 7
 # Sent this way, the plan has it the same day (the fax confirmation or the portal's receipt shows it).
 SAME_DAY = {SentHow.FAX, SentHow.PORTAL, SentHow.HAND}
+# An uploaded file's type, from its checked extension (never the browser's word for it).
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
 
 class NotAllowed(Exception):
@@ -53,8 +61,17 @@ def _open(track: Track) -> None:
         raise NotAllowed("This case is closed.")
 
 
-def mark_sent(case: Case, *, sent_on: datetime.date, how: str, received_on: datetime.date | None) -> Track:
-    """This level's request was sent.  The plan's clock counts from the day it received
+def decided_outside_the_plan(case: Case) -> bool:
+    """The request at the case's stage is decided by an outside reviewer although it is
+    filed with the plan (external review after a final denial, under the federal process):
+    the reviewer's clock starts when the plan passes it on, a day the person cannot see."""
+    stage = case.typed_answers.plan.appeal_stage
+    instrument = instrument_for(case.plan_type(), stage)
+    return instrument is not None and instrument.addressed_to_plan and stage == AppealStage.FINAL_INTERNAL_DENIAL
+
+
+def mark_sent(case: Case, *, sent_on: datetime.date, how: str, received_on: datetime.date | None, attachment=None) -> TrackEvent:
+    """This level's request was sent.  The decider's clock counts from the day it received
     it: the same day by fax, portal or hand, else the delivery date when the person has it."""
     with transaction.atomic():
         case, track = _locked(case)
@@ -63,10 +80,29 @@ def mark_sent(case: Case, *, sent_on: datetime.date, how: str, received_on: date
             received_on = sent_on
         track.sent_on, track.sent_how = sent_on, how
         track.save(update_fields=["sent_on", "sent_how"])
-        case.appeal_received_on = received_on
+        case.appeal_received_on = None if decided_outside_the_plan(case) else received_on
         case.save(update_fields=["appeal_received_on", "updated_at"])
-        _event(track, TrackEvent.Kind.SENT, sent_on, how=how, received_on=received_on)
-    return track
+        event = _event(track, TrackEvent.Kind.SENT, sent_on, how=how, received_on=received_on)
+        if attachment is not None:
+            attach(event, attachment)
+    return event
+
+
+def record_arrival(case: Case, received_on: datetime.date) -> None:
+    """The delivery date of a request sent by mail, entered after marking it sent: the
+    decider's clock is dated from it."""
+    with transaction.atomic():
+        case, track = _locked(case)
+        _open(track)
+        if track.sent_on is None or track.answer:
+            raise NotAllowed("Mark the request sent first.")
+        if not decided_outside_the_plan(case):
+            case.appeal_received_on = received_on
+            case.save(update_fields=["appeal_received_on", "updated_at"])
+        sent = track.events.filter(kind=TrackEvent.Kind.SENT, level=track.level).order_by("-created_at").first()
+        if sent is not None:
+            sent.set_details({**sent.details, "received_on": received_on})
+            sent.save(update_fields=["details_encrypted"])
 
 
 def record_answer(case: Case, *, decided_on: datetime.date, answer: str, final: bool = False, attachment=None) -> Track:
@@ -75,6 +111,8 @@ def record_answer(case: Case, *, decided_on: datetime.date, answer: str, final: 
     with transaction.atomic():
         case, track = _locked(case)
         _open(track)
+        if track.sent_on is None:
+            raise NotAllowed("Mark the request sent first.")
         track.answer, track.answer_final = answer, final
         track.save(update_fields=["answer", "answer_final"])
         case.appeal_decided_on = decided_on
@@ -106,23 +144,37 @@ def close(case: Case) -> Track:
 
 def _close(case: Case, track: Track) -> None:
     now = timezone.now()
+    today = timezone.localdate(now)
     track.closed_at = now
     track.save(update_fields=["closed_at"])
     plan = case.typed_answers.plan
     Outcome.record(
-        case, result=track.answer, level=track.level, stage=plan.appeal_stage, plan_type=case.plan_type(), year=now.year
+        case, result=track.answer, level=track.level, stage=plan.appeal_stage, plan_type=case.plan_type(), year=today.year
     )
-    _event(track, TrackEvent.Kind.CLOSED, timezone.localdate(now), answer=track.answer)
+    _event(track, TrackEvent.Kind.CLOSED, today, answer=track.answer)
     if case.keep_until is not None:
         # Closed, the case is kept only for the usual time, to download what is needed.
         case.keep_until = now + retention()
         case.save(update_fields=["keep_until", "updated_at"])
 
 
+def _calls(track: Track) -> list[CallRecord]:
+    return [
+        CallRecord(
+            called_on=event.happened_on,
+            who=event.details.get("who", ""),
+            reference=event.details.get("reference", ""),
+            said=event.details.get("said", ""),
+        )
+        for event in track.events.filter(kind=TrackEvent.Kind.CALL).order_by("happened_on", "created_at")
+    ]
+
+
 def make_next_level(case: Case, order: Order) -> Letter:
     """The next level's packet, at no charge: the plan step moves to the next stage, the
-    decision being reviewed is the plan's answer (its date becomes the notice's), and the
-    order's next letter version is made from the same answers by the same worker."""
+    decision being reviewed is the plan's answer (its date becomes the notice's), the calls
+    logged so far go into the answers for the packet to list, and the order's next letter
+    version is made from them, all in one transaction; the render is queued after it."""
     with transaction.atomic():
         case, track = _locked(case)
         _open(track)
@@ -131,8 +183,11 @@ def make_next_level(case: Case, order: Order) -> Letter:
         plan = case.typed_answers.plan
         stage = next_stage(case.plan_type(), plan.appeal_stage, final=track.answer_final)
         if stage is None:
-            raise NotAllowed("There is no further level this product can prepare for this plan.")
+            raise NotAllowed("There is no further level this site can prepare for this plan.")
         case.save_step("plan", dataclasses.replace(plan, stage=stage, notice_date=case.appeal_decided_on, notice_received_on=""))
+        calls = _calls(track)
+        if calls:
+            case.save_step("calls", calls)
         case.appeal_decided_on = None
         case.appeal_received_on = None
         case.save(update_fields=["appeal_decided_on", "appeal_received_on", "updated_at"])
@@ -141,20 +196,31 @@ def make_next_level(case: Case, order: Order) -> Letter:
         track.save(update_fields=["level", "sent_on", "sent_how", "answer", "answer_final"])
         request = instrument_for(case.plan_type(), stage)
         _event(track, TrackEvent.Kind.NEXT_LEVEL, timezone.localdate(), stage=stage, title=request.title if request else "")
-    letter = payments.make_new_version(order, order.template)
-    if letter is None:
-        raise NotAllowed("The next level's packet could not be made for this order.")
+        letter = order.new_letter_version(order.template)
+        if letter is None:
+            # Nothing is changed unless the packet is made with it.
+            raise NotAllowed("The next level's packet could not be made for this order.")
+    queue_render(letter)
     logger.info("next level made", extra={"order": order.public_id, "level": track.level})
     return letter
 
 
 def keep_while_running(case: Case, keep: bool) -> datetime.datetime | None:
-    """Keep the case (for at most KEEP_DAYS from today) instead of the usual deletion; or not."""
+    """Keep the case (for at most KEEP_DAYS from now) instead of the usual deletion; or stop
+    keeping it, never sooner than KEEP_OFF_GRACE_DAYS from now.  The date it will be deleted."""
     with transaction.atomic():
         case, track = _locked(case)
-        case.keep_until = timezone.now() + datetime.timedelta(days=KEEP_DAYS) if keep and not track.is_closed else None
+        now = timezone.now()
+        if keep and not track.is_closed:
+            case.keep_until = now + datetime.timedelta(days=KEEP_DAYS)
+        else:
+            case.keep_until = None
+            usual = purge_on(case)
+            grace = now + datetime.timedelta(days=KEEP_OFF_GRACE_DAYS)
+            if usual is not None and usual < grace:
+                case.keep_until = grace
         case.save(update_fields=["keep_until", "updated_at"])
-    return case.keep_until
+    return purge_on(case)
 
 
 def stop_reminders(case: Case) -> None:
@@ -168,23 +234,22 @@ def restart_reminders(case: Case) -> None:
 
 def attach(event: TrackEvent, upload) -> None:
     """A receipt or decision letter, kept encrypted like the letter files, named without patient data."""
-    from django.core.files.base import ContentFile
-
-    from appeals.core.crypto import encrypt
-
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     event.attachment.save(f"event-{event.pk}.bin", ContentFile(encrypt(upload.read())), save=False)
-    event.attachment_type = upload.content_type or "application/octet-stream"
+    event.attachment_type = CONTENT_TYPES.get(extension, "application/octet-stream")
     event.save(update_fields=["attachment", "attachment_type"])
 
 
 def purge_track(sender, *, case_id: int, **kwargs) -> None:
-    """Receiver of ``appeals.delivery.signals.case_purged``: the timeline goes with the answers
-    (the track's level and answer, and the outcome, name no one and stay)."""
+    """Receiver of ``appeals.delivery.signals.case_purged``: the timeline and the dates kept for
+    it go with the answers (the track's level and answer, and the outcome, name no one and stay)."""
     files = []
     for event in TrackEvent.objects.filter(track__case_id=case_id):
         if event.attachment:
             files.append((event.attachment.storage, event.attachment.name))
     TrackEvent.objects.filter(track__case_id=case_id).delete()
+    Reminder.objects.filter(case_id=case_id).delete()
+    Track.objects.filter(case_id=case_id).update(sent_on=None, sent_how="")
 
     def delete_files() -> None:
         for storage, name in files:

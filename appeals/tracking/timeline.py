@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from appeals.catalog.deadlines import long_date
 from appeals.catalog.plan_rules import instrument_for
-from appeals.delivery.status import patient_deadlines
 from appeals.intake.models import Case
 from appeals.letters.models import Letter
-from appeals.tracking.forms import AnswerForm, CallForm, SentForm
+from appeals.tracking.forms import AnswerForm, ArrivalForm, CallForm, SentForm
 from appeals.tracking.lateness import late_decision
 from appeals.tracking.levels import asks_if_final, next_request
 from appeals.tracking.models import Answer, Reminder, SentHow, Track, TrackEvent
-from appeals.tracking.progress import AWAITING, CLOSED, SEND, UPHELD, progress
+from appeals.tracking.progress import AWAITING, CLOSED, SEND, UPHELD, case_progress
 
 
 @dataclass(frozen=True)
@@ -60,26 +59,28 @@ def _event_line(event: TrackEvent) -> Line:
     return Line(event.happened_on, event.get_kind_display())
 
 
-def sent_floor(case: Case) -> datetime.date | None:
-    """The earliest day this level's request can have been sent: the day its letter was ready."""
-    track = Track.of(case)
-    newest = case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False).order_by("-version").first()
-    if newest is None:
-        return None
+def track_of(case: Case) -> Track:
+    """The case's track, or an unsaved one: showing a page writes nothing."""
+    return Track.objects.filter(case=case).first() or Track(case=case)
+
+
+def sent_floor(case: Case) -> datetime.date:
+    """The earliest day this level's request can have been sent: the day its letter was ready
+    (today while the level's packet is still being made)."""
+    track = track_of(case)
+    ready = case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False)
     # After the next level is made, the request to send is that level's version.
-    level_start = track.events.filter(kind=TrackEvent.Kind.NEXT_LEVEL).order_by("-created_at").first()
-    first_of_level = case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False)
+    level_start = track.events.filter(kind=TrackEvent.Kind.NEXT_LEVEL).order_by("-created_at").first() if track.pk else None
     if level_start is not None:
-        first_of_level = first_of_level.filter(created_at__gte=level_start.created_at)
-    first = first_of_level.order_by("version").first() or newest
-    return timezone.localdate(first.ready_at)
+        ready = ready.filter(created_at__gte=level_start.created_at)
+    first = ready.order_by("version").first()
+    return timezone.localdate(first.ready_at) if first is not None else timezone.localdate()
 
 
 def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    track = Track.of(case)
-    deadlines, _ = patient_deadlines(case)
-    prog = progress(track, deadlines)
+    track = track_of(case)
+    prog = case_progress(case, track, today)
     plan = case.typed_answers.plan
     plan_type, stage = case.plan_type(), plan.appeal_stage
     instrument = instrument_for(plan_type, stage)
@@ -89,7 +90,8 @@ def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.d
         Line(timezone.localdate(letter.ready_at), f"Letter ready (version {letter.version})", moment=letter.ready_at)
         for letter in case.letters.filter(status=Letter.Status.READY, ready_at__isnull=False)
     ]
-    lines += [dataclasses.replace(_event_line(event), moment=event.created_at) for event in track.events.all()]
+    events = track.events.all() if track.pk else []
+    lines += [dataclasses.replace(_event_line(event), moment=event.created_at) for event in events]
     lines.sort(key=lambda line: (line.day or datetime.date.min, line.moment or timezone.now()))
 
     lateness = None
@@ -129,5 +131,9 @@ def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.d
         "answer_form": forms.get("answer")
         or AnswerForm(today=today, not_before=track.sent_on or notice_date, asks_final=asks_if_final(plan_type, stage)),
         "call_form": forms.get("call") or CallForm(today=today),
+        # Sent by mail with no delivery date yet: the decision's date waits for it.
+        "arrival_form": forms.get("arrival") or ArrivalForm(today=today, not_before=track.sent_on)
+        if prog.phase == AWAITING and not prog.dated and track.sent_how == "mail"
+        else None,
         "keep_until": case.keep_until,
     }

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from appeals.core.crypto import read_decrypted
 from appeals.tracking import services
-from appeals.tracking.forms import AnswerForm, CallForm, KeepForm, SentForm
+from appeals.tracking.forms import AnswerForm, ArrivalForm, CallForm, KeepForm, SentForm
 from appeals.tracking.levels import asks_if_final
-from appeals.tracking.models import Track, TrackEvent
+from appeals.tracking.models import TrackEvent
 from appeals.tracking.reminders import case_for_stop_token
-from appeals.tracking.timeline import sent_floor
+from appeals.tracking.timeline import sent_floor, track_of
 from appeals.web.delivery import ready_letter_or_404, status_page
 
 
@@ -41,12 +41,11 @@ def track_sent(request: HttpRequest, token: str) -> HttpResponse:
         return status_page(request, order, token, track_forms={"sent": form}, status=400)
     data = form.cleaned_data
     try:
-        services.mark_sent(case, sent_on=data["sent_on"], how=data["how"], received_on=data["received_on"])
+        services.mark_sent(
+            case, sent_on=data["sent_on"], how=data["how"], received_on=data["received_on"], attachment=data.get("attachment")
+        )
     except services.NotAllowed as exc:
         return _refused(request, order, exc)
-    if data.get("attachment"):
-        event = Track.of(case).events.filter(kind=TrackEvent.Kind.SENT).last()
-        services.attach(event, data["attachment"])
     messages.success(request, "Marked sent. The reminders now follow the decision's deadline.")
     return _back(order)
 
@@ -56,7 +55,7 @@ def track_sent(request: HttpRequest, token: str) -> HttpResponse:
 def track_answer(request: HttpRequest, token: str) -> HttpResponse:
     order, _ = ready_letter_or_404(token)
     case = order.case
-    track = Track.of(case)
+    track = track_of(case)
     plan = case.typed_answers.plan
     form = AnswerForm(
         request.POST,
@@ -79,6 +78,22 @@ def track_answer(request: HttpRequest, token: str) -> HttpResponse:
     except services.NotAllowed as exc:
         return _refused(request, order, exc)
     messages.success(request, "The answer is recorded.")
+    return _back(order)
+
+
+@never_cache
+@require_POST
+def track_arrived(request: HttpRequest, token: str) -> HttpResponse:
+    order, _ = ready_letter_or_404(token)
+    case = order.case
+    form = ArrivalForm(request.POST, today=timezone.localdate(), not_before=track_of(case).sent_on)
+    if not form.is_valid():
+        return status_page(request, order, token, track_forms={"arrival": form}, status=400)
+    try:
+        services.record_arrival(case, form.cleaned_data["received_on"])
+    except services.NotAllowed as exc:
+        return _refused(request, order, exc)
+    messages.success(request, "Saved. The decision's date is counted from the day it arrived.")
     return _back(order)
 
 
@@ -124,14 +139,13 @@ def track_keep(request: HttpRequest, token: str) -> HttpResponse:
     order, _ = ready_letter_or_404(token)
     form = KeepForm(request.POST)
     form.is_valid()
-    until = services.keep_while_running(order.case, bool(form.cleaned_data.get("keep")))
-    if until:
-        local = timezone.localdate(until)
-        messages.success(
-            request, f"Kept while the appeal runs: it will be deleted on {local:%B} {local.day}, {local.year} at the latest."
-        )
-    else:
-        messages.success(request, "The case will be deleted on the usual date.")
+    keep = bool(form.cleaned_data.get("keep"))
+    deleted_on = services.keep_while_running(order.case, keep)
+    when = ""
+    if deleted_on is not None:
+        local = timezone.localdate(deleted_on)
+        when = f" It will be deleted on {local:%B} {local.day}, {local.year}."
+    messages.success(request, ("Kept while the appeal runs." if keep else "No longer kept.") + when)
     return _back(order)
 
 
