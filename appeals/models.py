@@ -19,11 +19,13 @@ from appeals.delivery.models import LetterAccess, LetterShare
 from appeals.intake.models import Case
 from appeals.letters.models import Letter, LetterTemplate
 from appeals.orders.models import Order, ProcessedEvent, PromoRedemption
+from appeals.practices.models import AuditEntry, Invitation, Membership, PackPurchase, Practice, PracticeCase, Prescriber
 from appeals.tracking.models import Outcome, Reminder, Track, TrackEvent
 
 __all__ = [
     "AppealDeadlineRule",
     "AppealInstrument",
+    "AuditEntry",
     "Case",
     "CatalogRequest",
     "CriteriaImport",
@@ -32,14 +34,20 @@ __all__ = [
     "DiagnosisCode",
     "Drug",
     "Guide",
+    "Invitation",
     "Letter",
     "LetterAccess",
     "LetterShare",
     "LetterTemplate",
+    "Membership",
     "Order",
     "Outcome",
+    "PackPurchase",
     "Payer",
     "PlanType",
+    "Practice",
+    "PracticeCase",
+    "Prescriber",
     "Pricing",
     "ProcessedEvent",
     "PromoCode",

@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path
+from django.urls import include, path
 
 from appeals.catalog.caching import cached_page
 from appeals.web import checkout, delivery, health, public, tracking, wizard
@@ -49,6 +49,7 @@ urlpatterns = [
     path("pay/return/<str:public_id>/", checkout.payment_return, name="payment_return"),
     path("pay/local/<str:public_id>/", checkout.local_payment, name="local_payment"),
     path("stripe/webhook/", checkout.stripe_webhook, name="stripe_webhook"),
+    path("practice/", include("appeals.practice_urls")),
     path("privacy/", public.privacy, name="privacy"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("favicon.ico", public.favicon, name="favicon"),

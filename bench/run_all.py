@@ -74,6 +74,16 @@ def main() -> None:
                      "≤ 30 median", verdict(overall["median"] <= 30)])  # fmt: skip
     failed += ["wizard"] if code else []
 
+    code, practice = run("practice_case_list.py", *(["--samples", "20"] if quick else []))
+    if practice:
+        for sort, r in practice["results"].items():
+            rows.append(["practice list", f"{practice['cases']} cases, page of {practice['per_page']} by {sort}, median / p95 ms",
+                         f"{r['median']:.1f} / {r['p95']:.1f}", "≤ 50 median", verdict(r["median"] <= 50)])  # fmt: skip
+        rows.append(["practice list", "queries per page, every page and sort",
+                     "/".join(str(q) for q in sorted({q for r in practice["results"].values() for q in r["queries"]})),
+                     "constant", verdict(practice["constant_queries"])])  # fmt: skip
+    failed += ["practice_case_list"] if code else []
+
     broker = os.environ.get("CELERY_BROKER_URL") or ("redis://127.0.0.1:6379/3" if redis_answers() else "")
     broker_env = {"CELERY_BROKER_URL": broker} if broker else None
     code, packet = run("packet.py", *(["--samples", "5", "--letters", "4"] if quick else []), env=broker_env)

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Before anything reads a body (the CSRF check does); after the login, for staff's larger upload limit.
     "appeals.core.request_limits.RequestBodyLimitMiddleware",
+    # A practice member's membership, and the audit log of the practice's cases opened in the wizard.
+    "appeals.web.practice_auth.PracticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -1,2 +1,2 @@
 # Importing the modules registers their ModelAdmins.
-from appeals.admin import cases, catalog, letters, orders, pricing, tracking  # noqa: F401
+from appeals.admin import cases, catalog, letters, orders, practices, pricing, tracking  # noqa: F401

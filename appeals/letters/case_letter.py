@@ -54,3 +54,13 @@ def letter_for_case(
             context=context, body=default_body(LetterTemplate.Voice.PRESCRIBER), voice=LetterTemplate.Voice.PRESCRIBER
         )
     return CaseLetter(context=context, body=template.body, voice=template.voice)
+
+
+def fitting_templates(case: Case) -> list[LetterTemplate]:
+    """The letter templates that fit the case, the most specific first."""
+    return LetterTemplate.objects.fitting(denial_type=case.denial_type, payer=case.payer, plan_type=case.plan_type())
+
+
+def chosen_template(templates: list[LetterTemplate], wanted: str | int | None) -> LetterTemplate | None:
+    """The template asked for if it fits this case, else the most specific one."""
+    return next((t for t in templates if str(t.pk) == str(wanted)), templates[0] if templates else None)

@@ -220,6 +220,7 @@ class Order(ShowsMoney, models.Model):
         STRIPE = "stripe", "Stripe Checkout"
         LOCAL = "local", "Local test payment (development only)"
         FREE = "free", "No payment (100% discount)"
+        PACK = "pack", "A physician practice's prepaid letter"
 
     public_id = models.CharField(max_length=40, unique=True, editable=False, help_text="The only reference sent to Stripe.")
     status_token_hash = models.CharField(max_length=64, unique=True, editable=False)

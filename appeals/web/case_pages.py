@@ -18,7 +18,6 @@ from appeals.intake.steps import (
     first_incomplete,
     part_steps,
 )
-from appeals.letters.models import LetterTemplate
 from appeals.orders.models import Order
 
 
@@ -93,15 +92,6 @@ def paid_letter(case: Case):
     """The newest letter of the case's paid order, or None before payment."""
     order = paid_order(case)
     return order.letter if order is not None else None
-
-
-def fitting_templates(case: Case) -> list[LetterTemplate]:
-    return LetterTemplate.objects.fitting(denial_type=case.denial_type, payer=case.payer, plan_type=case.plan_type())
-
-
-def chosen_template(templates: list[LetterTemplate], wanted: str | int | None) -> LetterTemplate | None:
-    """The template asked for if it fits this case, else the most specific one."""
-    return next((t for t in templates if str(t.pk) == str(wanted)), templates[0] if templates else None)
 
 
 def unanswered_step_redirect(case: Case, token: str) -> HttpResponse | None:

@@ -23,14 +23,14 @@ from django_ratelimit.decorators import ratelimit
 
 from appeals.catalog.pricing import Pricing
 from appeals.core.ratelimits import checkout_rate
+from appeals.letters.case_letter import chosen_template, fitting_templates
 from appeals.orders import payments
 from appeals.orders.forms import CheckoutForm
 from appeals.orders.models import SETTLED, Order, PromoUnavailable, quote
+from appeals.practices import billing as pack_billing
 from appeals.web.case_pages import (
     case_context,
     case_or_404,
-    chosen_template,
-    fitting_templates,
     order_by_status_token_or_404,
     unanswered_step_redirect,
 )
@@ -166,6 +166,9 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("stripe webhook refused: the payload or its signature is not valid")
         return HttpResponseBadRequest("invalid payload or signature")
     try:
+        if pack_billing.is_pack_event(event):
+            # A practice's letter pack (metadata kind "pack"): credited once, recorded like an order's event.
+            return JsonResponse({"result": pack_billing.handle_pack_event(event)})
         return JsonResponse({"result": payments.handle_event(event)})
     except payments.MalformedEvent as exc:
         logger.warning("stripe webhook refused: %s", exc)

@@ -7,4 +7,9 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"contact_email": settings.CONTACT_EMAIL}
+    # Set by appeals.web.practice_auth on a practice's pages (no query here).
+    return {
+        "contact_email": settings.CONTACT_EMAIL,
+        "membership": getattr(request, "membership", None),
+        "practice_claim": getattr(request, "practice_claim", None),
+    }

@@ -46,16 +46,15 @@ from appeals.intake.steps import (
     step_by_slug,
 )
 from appeals.letters.arguments import case_arguments
-from appeals.letters.case_letter import letter_for_case
+from appeals.letters.case_letter import chosen_template, fitting_templates, letter_for_case
 from appeals.letters.engine import LetterTemplateError
 from appeals.letters.filings import CLAIM_FILE
 from appeals.letters.packet import claim_file_request_pdf
 from appeals.orders import payments
+from appeals.web import practice
 from appeals.web.case_pages import (
     case_context,
     case_or_404,
-    chosen_template,
-    fitting_templates,
     paid_order,
     unanswered_step_redirect,
 )
@@ -201,6 +200,9 @@ def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
         form = current.build_form(case, data=_as_query_dict(draft) if draft is not None else None)
     context = case_context(case, token, current.slug)
     context.update(form=form, step=current, previous_url=_previous_url(case, current, token))
+    if current.slug == "prescriber" and case.opened_by_office:
+        # A practice's member picks one of its saved prescribers instead of typing.
+        context["saved_prescribers"] = practice.saved_prescribers(request, case)
     return render(request, current.template_name, context)
 
 

@@ -1,0 +1,91 @@
+"""Who may open a practice's pages: a signed-in member of a practice whose session was
+verified with their authenticator app (django-otp).  ``request.membership`` is then
+set for the view.  A member without an enrolled app is sent to enroll one; one not
+verified in this session, to sign in with a code."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import user_has_device
+
+from appeals.intake.models import Case
+from appeals.practices.models import AuditEntry, Membership, PracticeCase
+
+
+def membership_of(request: HttpRequest) -> Membership | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("practice", "user").filter(user=user).first()
+
+
+def practice_member_required(view=None, *, admin: bool = False):
+    """The view runs for a verified member (``admin``: an administrator of the practice)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            membership = membership_of(request)
+            if membership is None:
+                return redirect(f"{reverse('practice_login')}?{urlencode({'next': request.get_full_path()})}")
+            if not request.user.is_verified():
+                if not user_has_device(request.user, confirmed=True):
+                    return redirect("practice_two_factor")
+                return redirect(f"{reverse('practice_login')}?{urlencode({'next': request.get_full_path()})}")
+            if admin and not membership.is_admin:
+                return render(request, "appeals/practices/admin_only.html", {"noindex": True}, status=403)
+            request.membership = membership
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
+
+
+# The wizard's views a practice member may open through a case's office link: each
+# opening of a practice's case is written to its audit log.
+WIZARD_VIEWS = {"case", "case_step", "case_review", "case_clinical", "case_payment", "case_later"}
+
+
+class PracticeMiddleware:
+    """For a signed-in login: ``request.membership`` (looked up only when used), and on the
+    wizard's pages of a case opened through the office's link, ``request.practice_claim``
+    (whether the case is the practice's, another's, or in no list yet) and an audit entry
+    for each page of a practice's case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            request.membership = SimpleLazyObject(lambda: membership_of(request))
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        token = view_kwargs.get("token")
+        if not token or match is None or match.url_name not in WIZARD_VIEWS or not request.user.is_authenticated:
+            return None
+        membership = membership_of(request)
+        if membership is None:
+            return None
+        case = Case.objects.by_token(token)
+        if case is None or not case.opened_by_office:
+            return None
+        row = PracticeCase.objects.filter(case=case).only("practice_id").first()
+        request.practice_claim = {
+            "token": token,
+            "practice": membership.practice,
+            "linked": row is not None and row.practice_id == membership.practice_id,
+            "other": row is not None and row.practice_id != membership.practice_id,
+        }
+        if request.method == "GET" and row is not None and row.practice_id == membership.practice_id:
+            detail = view_kwargs.get("step") or match.url_name.removeprefix("case_")
+            AuditEntry.record(membership, AuditEntry.Action.EDITED, case, detail=str(detail)[:120])
+        return None
