@@ -340,7 +340,7 @@ def test_a_paid_case_shows_its_timeline_and_files_and_its_downloads_are_recorded
     assert (access.letter_id, access.what, access.who, access.user_id) == (
         paid.letter_id,
         LetterAccess.What.PDF,
-        LetterAccess.Who.STAFF,
+        LetterAccess.Who.PRACTICE,
         membership.user_id,
     )
     assert browser.get(reverse("practice_case_file", args=[row.pk, "docx"])).status_code == 200

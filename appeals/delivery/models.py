@@ -26,6 +26,7 @@ class LetterAccess(models.Model):
         SHARE = "share", "Share link"
         STAFF = "staff", "Staff"
         PREVIEW = "preview", "Staff template preview"
+        PRACTICE = "practice", "A practice's member"
 
     class What(models.TextChoices):
         PAGE = "page", "Opened the page"

@@ -186,6 +186,6 @@ def case_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     letter = None if case.purged_at is not None else ready_letter(_paid_order(case))
     if letter is None:
         raise Http404("This case has no ready letter.")
-    response = recorded_download(letter, kind, LetterAccess.Who.STAFF, user=request.user)
+    response = recorded_download(letter, kind, LetterAccess.Who.PRACTICE, user=request.user)
     AuditEntry.record(request.membership, DOWNLOAD_ACTIONS[kind], case)
     return response
