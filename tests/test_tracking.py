@@ -441,3 +441,51 @@ def test_the_next_level_packet_lists_the_calls_logged_before_it(client, tracked,
     assert "Calls with the plan about this request" in text
     assert "Dana in appeals" in text and "REF-88123" in text
     assert "the record of calls with the plan" in text  # the fax cover lists it
+
+
+# --- Renewals -------------------------------------------------------------------------
+
+
+def test_an_approval_with_an_end_date_reminds_of_the_renewal_once_and_starts_it_with_the_answers(client, tracked):
+    order = tracked(MEDICAID)
+    post(client, order, "sent", {"sent_on": day(0).isoformat(), "how": "fax"})
+    response = post(
+        client, order, "answer", {"answer": "upheld", "decided_on": day(0).isoformat(), "approved_until": day(100).isoformat()}
+    )
+    assert response.status_code == 400 and "goes with an approval" in response.content.decode()
+    post(
+        client, order, "answer", {"answer": "approved", "decided_on": day(0).isoformat(), "approved_until": day(100).isoformat()}
+    )
+    track = Track.objects.get(case=order.case)
+    assert track.is_closed and track.approved_until == day(100)
+    page = client.get(order.status_path()).content.decode()
+    assert "Approved until" in page and "Start the renewal" in page
+    mail.outbox.clear()
+    assert send_due_reminders(today=day(10)) == 0  # 90 days ahead: too early
+    assert send_due_reminders(today=day(60)) == 1  # 40 days ahead
+    assert send_due_reminders(today=day(61)) == 0
+    (message,) = [m for m in mail.outbox if "renew" in m.subject]
+    assert message.subject == "An approval ends soon: time to renew it"
+    assert PATIENT["patient_name"] not in message.body
+
+    keep = post(client, order, "keep-for-renewal", {}, follow=True)
+    assert "Kept for the renewal" in keep.content.decode()
+    order.case.refresh_from_db()
+    assert timezone.localdate(order.case.keep_until) >= day(100)
+
+    response = post(client, order, "renew", {})
+    token = response["Location"].strip("/").split("/")[-1]
+    from appeals.models import Case
+
+    renewal = Case.objects.by_token(token)
+    assert renewal.pk != order.case_id and (renewal.drug, renewal.payer) == (order.case.drug, order.case.payer)
+    answers = renewal.typed_answers
+    assert answers.patient.patient_name == PATIENT["patient_name"]
+    assert (answers.authorization.previously_approved, answers.authorization.approved_until) == ("yes", day(100))
+    assert not renewal.has_answered("plan")  # a new request: its own plan step
+
+
+def test_a_renewal_needs_an_approval(client, tracked):
+    order = tracked()
+    response = post(client, order, "renew", {}, follow=True)
+    assert "A renewal starts from an approval" in response.content.decode()

@@ -90,6 +90,12 @@ class AnswerForm(_TrackForm):
     decided_on = forms.DateField(
         label="Date printed on the answer", widget=_date_input(), help_text="The next level's deadline counts from it."
     )
+    approved_until = forms.DateField(
+        label="Approved until (optional)",
+        required=False,
+        widget=_date_input(),
+        help_text="The end date on an approval: we remind you to renew before it, with your answers carried over.",
+    )
     final = forms.BooleanField(
         label="The answer says the plan's internal appeals are over (it offers external review, not another appeal)",
         required=False,
@@ -103,6 +109,18 @@ class AnswerForm(_TrackForm):
 
     def clean_decided_on(self):
         return self._day("decided_on", "printed on the answer", after_what="the day the request was sent")
+
+    def clean(self):
+        cleaned = super().clean()
+        until, decided = cleaned.get("approved_until"), cleaned.get("decided_on")
+        if until is not None:
+            if cleaned.get("answer") == Answer.UPHELD:
+                self.add_error("approved_until", "An end date goes with an approval: leave it empty for a denial.")
+            elif decided is not None and until <= decided:
+                self.add_error("approved_until", "The approval must end after the date of the answer.")
+            elif until > self.today + datetime.timedelta(days=3 * 366):
+                self.add_error("approved_until", "That is more than three years ahead: check the year.")
+        return cleaned
 
 
 class CallForm(_TrackForm):

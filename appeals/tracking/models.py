@@ -49,6 +49,8 @@ class Track(models.Model):
     answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
     # The plan's answer says its internal appeals are over (where the plan type has a further internal level).
     answer_final = models.BooleanField(default=False)
+    # The end date printed on an approval: the renewal is reminded of before it.
+    approved_until = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reminders_stopped_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -81,6 +83,7 @@ class TrackEvent(models.Model):
         NEXT_LEVEL = "next_level", "Next level"
         CLOSED = "closed", "Closed"
         REMINDER = "reminder", "Reminder emailed"
+        RENEWAL = "renewal", "Renewal started"
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="events")
     level = models.PositiveSmallIntegerField()
@@ -122,6 +125,7 @@ class Reminder(models.Model):
         FILE_DAY = "file_day", "A filing window closes tomorrow"
         DECISION_DUE = "decision_due", "The plan's decision is due soon"
         DECISION_LATE = "decision_late", "The plan's decision is late"
+        RENEWAL = "renewal", "An approval ends soon: time to renew"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=16, choices=Kind.choices)

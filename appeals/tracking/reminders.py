@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +31,7 @@ from appeals.intake.models import Case
 from appeals.orders.models import Order
 from appeals.tracking.lateness import late_decision
 from appeals.tracking.levels import next_stage
-from appeals.tracking.models import Reminder, Track, TrackEvent
+from appeals.tracking.models import Answer, Reminder, Track, TrackEvent
 from appeals.tracking.progress import AWAITING, SEND, UPHELD, Progress, case_progress
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,9 @@ FILE_WEEK_DAYS = 7
 FILE_DAY_DAYS = 1
 # Days before the plan's decision is due that the person is told to expect it.
 DECISION_DUE_DAYS = 2
+# Days before an approval ends that the renewal is reminded of: time for the office to send the
+# request and for the plan to decide before the drug stops.
+RENEWAL_LEAD_DAYS = 45
 _STOP_SALT = "appeals.tracking.stop-reminders"
 
 SUBJECTS = {
@@ -48,6 +51,7 @@ SUBJECTS = {
     Reminder.Kind.FILE_DAY: "Your appeal: a filing deadline is tomorrow or today",
     Reminder.Kind.DECISION_DUE: "Your appeal: the plan's decision is due soon",
     Reminder.Kind.DECISION_LATE: "Your appeal: the plan's decision is late",
+    Reminder.Kind.RENEWAL: "An approval ends soon: time to renew it",
 }
 
 
@@ -91,10 +95,20 @@ def reminder_for(prog: Progress, today: datetime.date) -> tuple[str, datetime.da
     return None
 
 
+def renewal_due(track: Track, today: datetime.date) -> datetime.date | None:
+    """The end date of an approval that ends within RENEWAL_LEAD_DAYS, or None."""
+    if track.approved_until is None or track.answer not in (Answer.APPROVED, Answer.PARTLY):
+        return None
+    return track.approved_until if 0 <= (track.approved_until - today).days <= RENEWAL_LEAD_DAYS else None
+
+
 def candidates():
-    """Cases with a paid order, not deleted, whose reminders are on."""
+    """Cases with a paid order, not deleted, whose reminders are on: open ones, and closed
+    ones whose approval has an end date (for the renewal)."""
     paid = Order.objects.filter(case=OuterRef("pk"), status=Order.Status.PAID)
-    off = Track.objects.filter(case=OuterRef("pk")).exclude(closed_at__isnull=True, reminders_stopped_at__isnull=True)
+    off = Track.objects.filter(case=OuterRef("pk")).filter(
+        Q(reminders_stopped_at__isnull=False) | Q(closed_at__isnull=False, approved_until__isnull=True)
+    )
     return Case.objects.filter(Exists(paid), purged_at__isnull=True).exclude(Exists(off))
 
 
@@ -117,8 +131,12 @@ def send_for_case(case_id: int, today: datetime.date) -> int:
     if order is None or ready_letter(order) is None or not order.email:
         return 0
     track = Track.objects.filter(case=case).first() or Track(case=case)
-    prog = case_progress(case, track, today)
-    due = reminder_for(prog, today)
+    if track.is_closed:
+        prog, renewal = None, renewal_due(track, today)
+        due = (Reminder.Kind.RENEWAL, renewal) if renewal else None
+    else:
+        prog = case_progress(case, track, today)
+        due = reminder_for(prog, today)
     if due is None:
         return 0
     kind, about = due
@@ -146,15 +164,15 @@ def send_for_case(case_id: int, today: datetime.date) -> int:
     return 1
 
 
-def _send(case: Case, order: Order, track: Track, prog: Progress, kind: str, today: datetime.date) -> bool:
-    deadline = prog.deadline
+def _send(case: Case, order: Order, track: Track, prog: Progress | None, kind: str, today: datetime.date) -> bool:
+    deadline = prog.deadline if prog is not None else None
     stop_url = settings.SITE_URL + stop_path(case)
     context = {
         "kind": kind,
-        "label": deadline.label,
-        "due": long_date(deadline.due),
-        "aim_by": long_date(deadline.aim_by) if deadline.aim_by else "",
-        "citation": deadline.citation,
+        "label": deadline.label if deadline else "",
+        "due": long_date(deadline.due if deadline else track.approved_until),
+        "aim_by": long_date(deadline.aim_by) if deadline and deadline.aim_by else "",
+        "citation": deadline.citation if deadline else "",
         "sent_on": long_date(track.sent_on) if track.sent_on else "",
         "lateness": late_decision(case.plan_type(), case.typed_answers.plan.appeal_stage)
         if kind == Reminder.Kind.DECISION_LATE

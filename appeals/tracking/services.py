@@ -105,7 +105,15 @@ def record_arrival(case: Case, received_on: datetime.date) -> None:
             sent.save(update_fields=["details_encrypted"])
 
 
-def record_answer(case: Case, *, decided_on: datetime.date, answer: str, final: bool = False, attachment=None) -> Track:
+def record_answer(
+    case: Case,
+    *,
+    decided_on: datetime.date,
+    answer: str,
+    final: bool = False,
+    attachment=None,
+    approved_until: datetime.date | None = None,
+) -> Track:
     """The plan answered this level's request.  An approval (in full or in part) closes
     the case and records its outcome; an upheld denial leaves it open for the next level."""
     with transaction.atomic():
@@ -114,10 +122,13 @@ def record_answer(case: Case, *, decided_on: datetime.date, answer: str, final: 
         if track.sent_on is None:
             raise NotAllowed("Mark the request sent first.")
         track.answer, track.answer_final = answer, final
-        track.save(update_fields=["answer", "answer_final"])
+        track.approved_until = approved_until if answer in (Answer.APPROVED, Answer.PARTLY) else None
+        track.save(update_fields=["answer", "answer_final", "approved_until"])
         case.appeal_decided_on = decided_on
         case.save(update_fields=["appeal_decided_on", "updated_at"])
-        event = _event(track, TrackEvent.Kind.ANSWERED, decided_on, answer=answer, final=final or None)
+        event = _event(
+            track, TrackEvent.Kind.ANSWERED, decided_on, answer=answer, final=final or None, approved_until=track.approved_until
+        )
         if attachment is not None:
             attach(event, attachment)
         if answer in (Answer.APPROVED, Answer.PARTLY):
@@ -221,6 +232,49 @@ def keep_while_running(case: Case, keep: bool) -> datetime.datetime | None:
                 case.keep_until = grace
         case.save(update_fields=["keep_until", "updated_at"])
     return purge_on(case)
+
+
+# Steps a renewal carries over from the approved case: everything but the plan step (a new
+# request, with its own dates), the criteria (the plan may have changed them) and the letter choice.
+RENEWAL_STEPS = ("patient", "office", "diagnosis", "evidence", "drug", "treatments", "alternatives", "prescriber")
+
+
+def keep_for_renewal(case: Case) -> datetime.datetime | None:
+    """Keep an approved case's answers until a month after its approval ends, so the
+    renewal can carry them over (at most KEEP_DAYS past that end date)."""
+    with transaction.atomic():
+        case, track = _locked(case)
+        if track.approved_until is None:
+            raise NotAllowed("Record the approval's end date first.")
+        end = datetime.datetime.combine(track.approved_until, datetime.time(23, 59), timezone.get_current_timezone())
+        case.keep_until = min(end + datetime.timedelta(days=30), timezone.now() + datetime.timedelta(days=KEEP_DAYS + 30))
+        case.save(update_fields=["keep_until", "updated_at"])
+    return purge_on(case)
+
+
+def start_renewal(case: Case) -> tuple[Case, str]:
+    """A new case for the renewal of an approval: the same drug, insurer and denial type, the
+    answers carried over (not the plan step: the renewal is a new request, with its own dates),
+    and the approval as the authorization history.  The new case and its link."""
+    with transaction.atomic():
+        case, track = _locked(case)
+        if track.answer not in (Answer.APPROVED, Answer.PARTLY) or case.purged_at is not None:
+            raise NotAllowed("A renewal starts from an approval whose answers are still kept.")
+        stored = case.answers
+        renewal, token = Case.open(drug=case.drug, payer=case.payer, denial_type=case.denial_type)
+        answers = case.typed_answers
+        if case.drug.is_unlisted or case.payer.is_unlisted:
+            renewal.save_step("unlisted", answers.unlisted)
+        for step in RENEWAL_STEPS:
+            if stored.get(step) is not None:
+                renewal.save_step(step, getattr(answers, step))
+        renewal.save_step(
+            "authorization",
+            dataclasses.replace(answers.authorization, previously_approved="yes", approved_until=track.approved_until or ""),
+        )
+        renewal.choose_clinical_by(case.clinical_by or Case.ClinicalBy.PATIENT)
+        _event(track, TrackEvent.Kind.RENEWAL, timezone.localdate())
+    return renewal, token
 
 
 def stop_reminders(case: Case) -> None:

@@ -44,6 +44,8 @@ def _event_line(event: TrackEvent) -> Line:
     if kind == TrackEvent.Kind.ANSWERED:
         answer = Answer(details["answer"]).label if details.get("answer") in Answer.values else "Answered"
         detail = "The answer says the internal appeals are over." if details.get("final") else ""
+        if details.get("approved_until"):
+            detail = f"Approved until {long_date(datetime.date.fromisoformat(details['approved_until']))}."
         return Line(event.happened_on, f"Answer: {answer.lower()}", detail, event_id=event.pk, has_file=bool(event.attachment))
     if kind == TrackEvent.Kind.CALL:
         parts = [f"Reference {details['reference']}." if details.get("reference") else "", details.get("said", "")]
@@ -54,6 +56,8 @@ def _event_line(event: TrackEvent) -> Line:
         reminder = details.get("reminder", "")
         label = Reminder.Kind(reminder).label if reminder in Reminder.Kind.values else "Reminder"
         return Line(event.happened_on, "Reminder emailed", label)
+    if kind == TrackEvent.Kind.RENEWAL:
+        return Line(event.happened_on, "Renewal started", "A new case, with the answers carried over.")
     if kind == TrackEvent.Kind.CLOSED:
         return Line(event.happened_on, "Case closed", state="closed")
     return Line(event.happened_on, event.get_kind_display())
@@ -136,4 +140,8 @@ def tracking_context(case: Case, *, forms: dict | None = None, today: datetime.d
         if prog.phase == AWAITING and not prog.dated and track.sent_how == "mail"
         else None,
         "keep_until": case.keep_until,
+        "approved_until": track.approved_until if track.answer in (Answer.APPROVED, Answer.PARTLY) else None,
+        "kept_for_renewal": bool(
+            case.keep_until and track.approved_until and timezone.localdate(case.keep_until) >= track.approved_until
+        ),
     }

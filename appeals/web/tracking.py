@@ -74,6 +74,7 @@ def track_answer(request: HttpRequest, token: str) -> HttpResponse:
             answer=data["answer"],
             final=data.get("final", False),
             attachment=data.get("attachment"),
+            approved_until=data.get("approved_until"),
         )
     except services.NotAllowed as exc:
         return _refused(request, order, exc)
@@ -130,6 +131,32 @@ def track_close(request: HttpRequest, token: str) -> HttpResponse:
     except services.NotAllowed as exc:
         return _refused(request, order, exc)
     messages.success(request, "The case is closed. Thank you for telling us how it ended.")
+    return _back(order)
+
+
+@never_cache
+@require_POST
+def track_renew(request: HttpRequest, token: str) -> HttpResponse:
+    """The renewal of an approval: a new case with the answers carried over, opened at its first step."""
+    order, _ = ready_letter_or_404(token)
+    try:
+        _, case_token = services.start_renewal(order.case)
+    except services.NotAllowed as exc:
+        return _refused(request, order, exc)
+    messages.success(request, "The renewal is started with your answers carried over: answer the plan step for the new request.")
+    return redirect("case", token=case_token)
+
+
+@never_cache
+@require_POST
+def track_keep_for_renewal(request: HttpRequest, token: str) -> HttpResponse:
+    order, _ = ready_letter_or_404(token)
+    try:
+        deleted_on = services.keep_for_renewal(order.case)
+    except services.NotAllowed as exc:
+        return _refused(request, order, exc)
+    local = timezone.localdate(deleted_on)
+    messages.success(request, f"Kept for the renewal: it will be deleted on {local:%B} {local.day}, {local.year}.")
     return _back(order)
 
 
