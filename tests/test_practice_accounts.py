@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -234,3 +235,104 @@ def test_the_practice_fills_in_both_parts_through_the_cases_own_link(client, dem
     assert response["Location"] == f"/case/{row.person_token_encrypted}/"
     opened = client.post(f"/practice/cases/{row.pk}/open/")
     assert opened["Location"] == f"/case/{row.person_token_encrypted}/"
+
+
+# --- What the security review found ---------------------------------------------------
+
+
+def test_a_member_who_did_not_finish_the_app_setup_is_sent_back_to_it_within_a_week(client):
+    sign_up(client)
+    client.logout()
+    response = client.post("/practice/login/", {"username": "ADMIN@hillcountry.example", "password": PASSWORD})
+    assert response["Location"] == "/practice/two-factor/"
+    assert client.get("/practice/members/")["Location"] == "/practice/two-factor/"
+    client.logout()
+    Membership.objects.update(joined_at=timezone.now() - datetime.timedelta(days=8))
+    late = client.post("/practice/login/", {"username": "admin@hillcountry.example", "password": PASSWORD})
+    assert late.status_code == 200 and "No authenticator app is enrolled" in late.content.decode()
+
+
+def test_signing_in_from_a_form_returns_to_the_list_not_to_the_form(client, office_link):
+    _, link = office_link
+    token = link.strip("/").split("/")[-1]
+    response = client.post(f"/practice/claim/{token}/")
+    assert response["Location"] == "/practice/login/?next=%2Fpractice%2Fcases%2F"
+
+
+def test_link_tokens_in_the_practices_paths_are_kept_out_of_logs():
+    from appeals.core.phi import redact
+
+    token = "Iw6YNSL9-6IrD1kkHh4tpM6RoPZBoqmSvFNhTJVwA5A"
+    for path in (f"/practice/join/{token}/", f"/practice/claim/{token}/", f"/practice/use-prescriber/{token}/"):
+        assert token not in redact(f"Bad Request: {path}")
+    assert token not in redact(f"/practice/login/?next=%2Fpractice%2Fclaim%2F{token}%2F")
+
+
+def test_a_public_page_does_not_vary_on_the_cookie(client, demo_catalog):
+    assert "Cookie" not in client.get("/").get("Vary", "")
+
+
+def test_an_administrator_removes_a_member_and_cancels_an_invitation(client):
+    practice = Practice.objects.create(name="P")
+    admin = make_member(practice, "admin@p.example", role="admin")
+    leaving = make_member(practice, "leaving@p.example")
+    other = Client()
+    sign_in(other, leaving)
+    assert other.get("/practice/prescribers/").status_code == 200
+    sign_in(client, admin)
+    invitation, _ = Invitation.make(practice, email="new@p.example", role="staff", by=admin.user)
+    client.post("/practice/members/", {"cancel": invitation.pk})
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    client.post("/practice/members/", {"remove": leaving.pk})
+    assert not Membership.objects.filter(pk=leaving.pk).exists()
+    assert other.get("/practice/prescribers/")["Location"].startswith("/practice/login/")
+    assert client.post("/practice/members/", {"remove": admin.pk}).status_code == 302
+    assert Membership.objects.filter(pk=admin.pk).exists()  # not oneself
+    assert client.post("/practice/members/", {"remove": "x"}).status_code == 404
+
+
+def test_a_case_the_practice_fills_in_whole_is_audited_and_offers_saved_prescribers(client, demo_catalog):
+    from appeals.models import DenialType, Drug, Payer
+
+    practice = Practice.objects.create(name="Hill Country Rheumatology")
+    sign_in(client, make_member(practice, "front@hillcountry.example"))
+    Prescriber.objects.create(
+        practice=practice, name="Lena Ortiz", credentials="MD", specialty="Rheumatology", npi="1234567893",
+        practice_name="Hill Country Rheumatology", address_line1="1200 Main Street", city="Austin", state="TX",
+        zip_code="78701", phone="(512) 555-0142",
+    )  # fmt: skip
+    data = {
+        "drug": Drug.objects.get(slug="anifrolumab").pk,
+        "payer": Payer.objects.get(slug="cigna").pk,
+        "denial_type": DenialType.objects.get(slug="step-therapy").pk,
+        "patient_email": "",
+    }
+    case_link = client.post("/practice/cases/new/", data)["Location"]
+    row = PracticeCase.objects.get()
+    answer_every_step(row.case)
+    page = client.get(case_link + "prescriber/").content.decode()
+    assert "Use a prescriber your practice saved" in page
+    assert AuditEntry.objects.filter(action="edited", detail="prescriber").exists()
+    client.get(case_link + "no-such-step/")
+    assert not AuditEntry.objects.filter(detail="no-such-step").exists()  # only pages that were shown
+
+
+def test_a_patient_invitation_that_cannot_be_emailed_says_so(client, demo_catalog, monkeypatch):
+    from appeals.models import DenialType, Drug, Payer
+
+    practice = Practice.objects.create(name="P")
+    sign_in(client, make_member(practice, "front@p.example"))
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("appeals.practices.accounts.send_mail", broken)
+    data = {
+        "drug": Drug.objects.get(slug="anifrolumab").pk,
+        "payer": Payer.objects.get(slug="cigna").pk,
+        "denial_type": DenialType.objects.get(slug="step-therapy").pk,
+        "patient_email": "maria@example.com",
+    }
+    response = client.post("/practice/cases/new/", data, follow=True)
+    assert "could not be sent" in response.content.decode()
+    assert PracticeCase.objects.count() == 1

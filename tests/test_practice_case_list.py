@@ -68,6 +68,7 @@ def paid(client, settings, demo_catalog, django_capture_on_commit_callbacks, pra
     """A paid ERISA case of the practice, its letter ready; the order."""
     order = paid_tracked_case(client, settings, django_capture_on_commit_callbacks, ERISA)
     new_row(practice, order.case)
+    order.case.revoke_office_link(by_person=False)  # as payment closes it
     return order
 
 
@@ -80,10 +81,9 @@ def answer_part(case: Case, part: str) -> None:
 
 
 def new_row(practice: Practice, case: Case) -> PracticeCase:
-    # Both encrypted fields set: an empty one is stored as NULL, which their NOT NULL column refuses
-    # (appeals/practices/models.py).  Neither is a working value: the list computes the initials,
-    # and a kept office token that opens nothing is replaced.
-    return PracticeCase.objects.create(practice=practice, case=case)
+    """The case as a practice gets it: through the office's link the patient made."""
+    token = case.open_office_link()
+    return PracticeCase.objects.create(practice=practice, case=case, office_token_encrypted=token)
 
 
 def added(practice: Practice, **combo) -> PracticeCase:
@@ -376,14 +376,39 @@ def test_opening_the_clinical_part_uses_the_office_link_and_keeps_it(demo_catalo
     entry = AuditEntry.objects.first()
     assert (entry.action, entry.detail, entry.user_id) == (AuditEntry.Action.EDITED, "clinical part", membership.user_id)
 
-    # The kept link is used again while it opens the case; once it no longer does, a new one.
+    # The kept link is used again while it opens the case; once it merely expired, a new one.
     assert browser.post(reverse("practice_case_open", args=[row.pk]))["Location"] == response["Location"]
-    Case.objects.get(pk=row.case_id).revoke_office_link()
+    Case.objects.filter(pk=row.case_id).update(office_link_expires_at=timezone.now() - datetime.timedelta(minutes=1))
     again = browser.post(reverse("practice_case_open", args=[row.pk]))
     row.refresh_from_db()
     assert row.office_token_encrypted != token
     assert again["Location"] == reverse("case", kwargs={"token": row.office_token_encrypted})
     assert browser.get(reverse("practice_case_open", args=[row.pk])).status_code == 405
+
+
+def test_a_patient_who_takes_the_clinical_part_back_ends_the_practices_access(paid, staff):
+    _, browser = staff
+    row = PracticeCase.objects.get(case=paid.case)
+    case = Case.objects.get(pk=row.case_id)
+    case.open_office_link()
+    case.revoke_office_link()  # the patient stops the office's link
+    page = browser.get(reverse("practice_case", args=[row.pk])).content.decode()
+    assert "no longer shared with your practice" in page
+    assert browser.get(reverse("practice_case_file", args=[row.pk, "pdf"])).status_code == 404
+    browser.post(reverse("practice_case_open", args=[row.pk]))
+    case.refresh_from_db()
+    assert case.office_token_hash is None and case.office_revoked_at is not None  # not reopened from here
+
+
+def test_a_newer_office_link_of_the_patient_is_never_ended_from_the_practice(staff, demo_catalog):
+    membership, browser = staff
+    row = added(membership.practice)
+    case = Case.objects.get(pk=row.case_id)
+    newer = case.open_office_link()  # the patient made a new link, for another office
+    Case.objects.filter(pk=case.pk).update(office_link_expires_at=timezone.now() + datetime.timedelta(days=1))
+    response = browser.post(reverse("practice_case_open", args=[row.pk]))
+    assert response["Location"] == reverse("practice_case", args=[row.pk])
+    assert Case.objects.by_token(newer) is not None
 
 
 def test_a_paid_or_deleted_case_is_not_opened_for_changes(paid, staff):

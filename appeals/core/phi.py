@@ -23,8 +23,11 @@ from django.views.debug import SafeExceptionReporterFilter
 from pythonjsonlogger.json import JsonFormatter
 
 REDACTED = "[redacted]"
-# Link tokens are credentials: /case/<token>/, /letters/<token>/, /shared/<token>/ …
-TOKEN_IN_PATH = re.compile(r"(/(?:case|letters|shared|share)/)[A-Za-z0-9_\-]{16,}")
+# Link tokens are credentials: /case/<token>/, /letters/<token>/, /shared/<token>/, a practice's
+# invitation, claim and prescriber links, the reminders' stop link … also URL-encoded (in ?next=).
+TOKEN_IN_PATH = re.compile(
+    r"((?:/|%2F)(?:case|letters|shared|share|join|claim|use-prescriber|stop)(?:/|%2F))[A-Za-z0-9_\-:.]{16,}", re.IGNORECASE
+)
 # Strings shorter than this ("TX", "MD", "yes") are not identifying, and replacing them would garble every message.
 MIN_LENGTH = 4
 MAX_REMEMBERED = 2000

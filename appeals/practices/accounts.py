@@ -27,6 +27,7 @@ class AlreadyTaken(Exception):
 
 
 def _new_user(email: str, password: str, full_name: str):
+    email = email.strip().lower()
     first, _, last = full_name.strip().partition(" ")
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=email).exists():
@@ -89,6 +90,10 @@ def add_case(membership: Membership, case: Case, office_token: str) -> PracticeC
         raise AlreadyTaken("The case was added meanwhile.") from exc
     if row.practice_id != membership.practice_id:
         raise AlreadyTaken("This case is in another practice's list.")
+    if not created and row.office_token_encrypted != office_token:
+        # The patient sent a new office link (after taking the case back, say): it is the one kept now.
+        row.office_token_encrypted = office_token
+        row.save(update_fields=["office_token_encrypted"])
     if created:
         AuditEntry.record(membership, AuditEntry.Action.ADDED, case)
     return row
@@ -123,7 +128,10 @@ def start_case(membership: Membership, *, drug, payer, denial_type, patient_emai
                 "expires_at": case.expires_at,
             },
         )
-        send_mail(
-            f"{membership.practice.name} started an insurance appeal for you", body, settings.DEFAULT_FROM_EMAIL, [patient_email]
-        )
+        subject = f"{membership.practice.name} started an insurance appeal for you"
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [patient_email])
+        except Exception as exc:  # the case exists either way: the page says the email did not go
+            logger.warning("patient invitation not sent", extra={"case_id": row.case_id, "error": type(exc).__name__})
+            row.patient_emailed = False
     return row, go_on

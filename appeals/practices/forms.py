@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 from django_otp.forms import OTPAuthenticationForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appeals.catalog.models import UNLISTED, DenialType, Drug, Payer
 from appeals.core.otp_forms import OneAppOTPMixin
@@ -66,12 +70,30 @@ class EnrollForm(forms.Form):
     )
 
 
+# A member who has not finished setting up their authenticator app may sign in with the password
+# alone this long after joining, and is then sent to set it up; later only an administrator helps.
+ENROLLMENT_WINDOW = datetime.timedelta(days=7)
+
+
 class PracticeLoginForm(OneAppOTPMixin, OTPAuthenticationForm):
     """Email, password and the code from the authenticator app, on one form."""
+
+    needs_enrollment = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email"
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+    def clean_otp(self, user):
+        membership = getattr(user, "membership", None) if user is not None else None
+        unenrolled = user is not None and not TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+        if unenrolled and membership is not None and membership.joined_at > timezone.now() - ENROLLMENT_WINDOW:
+            self.needs_enrollment = True
+            return
+        super().clean_otp(user)
 
 
 class PrescriberForm(forms.ModelForm):

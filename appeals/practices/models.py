@@ -126,12 +126,24 @@ class PracticeCase(models.Model):
     deadline_label = models.CharField(max_length=120, blank=True)
     refreshed_for = models.DateTimeField(null=True, blank=True)
 
+    # Set by ``accounts.start_case`` when the patient's invitation could not be emailed.
+    patient_emailed = True
+
     class Meta:
         ordering = ["-added_at"]
         indexes = [models.Index(fields=["practice", "deadline_on"]), models.Index(fields=["practice", "added_at"])]
 
     def __str__(self) -> str:
         return f"Case {self.case_id} of {self.practice}"
+
+    @property
+    def access_withdrawn(self) -> bool:
+        """The patient took the clinical part back (filled it in themselves, or stopped the
+        office's link): a case the practice added through the office's link is then no longer
+        the practice's to open or download.  One the practice started and fills in whole is."""
+        if self.person_token_encrypted:
+            return False
+        return self.case.office_revoked_at is not None or self.case.clinical_by != Case.ClinicalBy.OFFICE
 
 
 class Prescriber(models.Model):

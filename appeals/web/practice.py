@@ -13,6 +13,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,10 +29,8 @@ from appeals.intake.models import Case
 from appeals.practices import accounts
 from appeals.practices.forms import EnrollForm, InviteForm, JoinForm, PracticeLoginForm, PrescriberForm, SignupForm
 from appeals.practices.models import AuditEntry, Invitation, PracticeCase, Prescriber
-from appeals.web.practice_auth import membership_of, practice_member_required
+from appeals.web.practice_auth import SESSION_SECONDS, membership_of, practice_member_required
 
-# A practice's session ends this long after its last request (a shared front-desk computer).
-SESSION_SECONDS = 8 * 3600
 AUDIT_PAGE = 200
 
 
@@ -66,6 +65,8 @@ class PracticeLoginView(LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         self.request.session.set_expiry(SESSION_SECONDS)
+        if getattr(form, "needs_enrollment", False):
+            return redirect("practice_two_factor")
         return response
 
     def get_default_redirect_url(self):
@@ -122,6 +123,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @practice_member_required(admin=True)
 def members(request: HttpRequest) -> HttpResponse:
     membership = request.membership
+    if request.method == "POST" and "remove" in request.POST:
+        return _remove_member(request, membership, request.POST.get("remove", ""))
+    if request.method == "POST" and "cancel" in request.POST:
+        Invitation.objects.filter(
+            practice=membership.practice, accepted_at__isnull=True, pk=_int(request.POST["cancel"])
+        ).delete()
+        messages.success(request, "Invitation cancelled: its link no longer works.")
+        return redirect("practice_members")
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         accounts.invite(membership, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
@@ -133,6 +142,23 @@ def members(request: HttpRequest) -> HttpResponse:
         "invitations": Invitation.objects.filter(practice=membership.practice, accepted_at__isnull=True),
     }
     return _page(request, "members.html", context, status=400 if form.errors else 200)
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+def _remove_member(request: HttpRequest, membership, member_id: str) -> HttpResponse:
+    """A colleague who left: their login is deleted with its authenticator app, which ends its sessions."""
+    leaving = membership.practice.members.filter(pk=_int(member_id)).select_related("user").first()
+    if leaving is None:
+        raise Http404("No such member.")
+    if leaving.pk == membership.pk:
+        messages.error(request, "You cannot remove yourself: another administrator can.")
+        return redirect("practice_members")
+    leaving.user.delete()
+    messages.success(request, "Removed: that login no longer opens anything.")
+    return redirect("practice_members")
 
 
 @never_cache
@@ -207,10 +233,12 @@ def prescribers(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         prescriber = form.save(commit=False)
         prescriber.practice = practice
-        if Prescriber.objects.filter(practice=practice, npi=prescriber.npi).exists():
+        try:
+            with transaction.atomic():
+                prescriber.save()
+        except IntegrityError:
             form.add_error("npi", "This NPI is already saved for your practice.")
         else:
-            prescriber.save()
             messages.success(request, "Saved. Pick this prescriber on a case's prescriber page instead of typing.")
             return redirect("practice_prescribers")
     context = {"form": form, "prescribers": practice.prescribers.all()}
@@ -259,5 +287,6 @@ def use_prescriber(request: HttpRequest, token: str) -> HttpResponse:
     if chosen is None:
         raise Http404("No such prescriber for this case.")
     case.save_step("prescriber", prescriber_answers(chosen, case.typed_answers.prescriber))
+    AuditEntry.record(membership_of(request), AuditEntry.Action.EDITED, case, "prescriber filled from a saved one")
     messages.success(request, f"Filled in with {chosen.name}'s details: check them and continue.")
     return redirect("case_step", token=token, step="prescriber")

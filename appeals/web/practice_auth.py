@@ -25,6 +25,16 @@ def membership_of(request: HttpRequest) -> Membership | None:
     return Membership.objects.select_related("practice", "user").filter(user=user).first()
 
 
+# A practice's session ends this long after its last request to a practice's page.
+SESSION_SECONDS = 8 * 3600
+
+
+def _to_login(request: HttpRequest) -> HttpResponse:
+    # Back to the page after signing in; a form's POST cannot be replayed as a GET, so the list instead.
+    back = request.get_full_path() if request.method == "GET" else reverse("practice_cases")
+    return redirect(f"{reverse('practice_login')}?{urlencode({'next': back})}")
+
+
 def practice_member_required(view=None, *, admin: bool = False):
     """The view runs for a verified member (``admin``: an administrator of the practice)."""
 
@@ -33,14 +43,15 @@ def practice_member_required(view=None, *, admin: bool = False):
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             membership = membership_of(request)
             if membership is None:
-                return redirect(f"{reverse('practice_login')}?{urlencode({'next': request.get_full_path()})}")
+                return _to_login(request)
             if not request.user.is_verified():
                 if not user_has_device(request.user, confirmed=True):
                     return redirect("practice_two_factor")
-                return redirect(f"{reverse('practice_login')}?{urlencode({'next': request.get_full_path()})}")
+                return _to_login(request)
             if admin and not membership.is_admin:
                 return render(request, "appeals/practices/admin_only.html", {"noindex": True}, status=403)
             request.membership = membership
+            request.session.set_expiry(SESSION_SECONDS)  # counted from this request
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -54,38 +65,44 @@ WIZARD_VIEWS = {"case", "case_step", "case_review", "case_clinical", "case_payme
 
 
 class PracticeMiddleware:
-    """For a signed-in login: ``request.membership`` (looked up only when used), and on the
-    wizard's pages of a case opened through the office's link, ``request.practice_claim``
-    (whether the case is the practice's, another's, or in no list yet) and an audit entry
-    for each page of a practice's case."""
+    """``request.membership`` for every request (looked up only when something reads it, so a
+    public page neither loads the session nor varies on the cookie); on the wizard's pages of a
+    practice member, ``request.practice_claim`` (whether the case opened through the office's
+    link is the practice's, another's, or in no list yet), and after each page of a practice's
+    case that was shown (200), an entry in its audit log."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            request.membership = SimpleLazyObject(lambda: membership_of(request))
-        return self.get_response(request)
+        request.membership = SimpleLazyObject(lambda: membership_of(request))
+        response = self.get_response(request)
+        audit = getattr(request, "practice_audit", None)
+        if audit is not None and response.status_code == 200:
+            AuditEntry.record(*audit)
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         match = getattr(request, "resolver_match", None)
         token = view_kwargs.get("token")
         if not token or match is None or match.url_name not in WIZARD_VIEWS or not request.user.is_authenticated:
             return None
-        membership = membership_of(request)
-        if membership is None:
+        membership = request.membership
+        if not membership:
             return None
         case = Case.objects.by_token(token)
-        if case is None or not case.opened_by_office:
+        if case is None:
             return None
         row = PracticeCase.objects.filter(case=case).only("practice_id").first()
-        request.practice_claim = {
-            "token": token,
-            "practice": membership.practice,
-            "linked": row is not None and row.practice_id == membership.practice_id,
-            "other": row is not None and row.practice_id != membership.practice_id,
-        }
-        if request.method == "GET" and row is not None and row.practice_id == membership.practice_id:
+        ours = row is not None and row.practice_id == membership.practice_id
+        if case.opened_by_office:
+            request.practice_claim = {
+                "token": token,
+                "practice": membership.practice,
+                "linked": ours,
+                "other": row is not None and not ours,
+            }
+        if request.method == "GET" and ours:
             detail = view_kwargs.get("step") or match.url_name.removeprefix("case_")
-            AuditEntry.record(membership, AuditEntry.Action.EDITED, case, detail=str(detail)[:120])
+            request.practice_audit = (membership, AuditEntry.Action.EDITED, case, str(detail)[:120])
         return None

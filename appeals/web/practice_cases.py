@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appeals.catalog.models import DenialType, Drug, Payer
+from appeals.core.tokens import lookup_digest
 from appeals.delivery.downloads import FILES, recorded_download
 from appeals.delivery.models import LetterAccess
 from appeals.delivery.status import ready_letter
@@ -97,6 +98,9 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     row = _practice_row(request, pk)
     case = row.case
     purged = case.purged_at is not None
+    if not purged and row.access_withdrawn:
+        AuditEntry.record(request.membership, AuditEntry.Action.VIEWED, case, "access withdrawn")
+        return render(request, "appeals/practices/case_withdrawn.html", {"row": row, "noindex": True})
     order = None if purged else _paid_order(case)
     letter = ready_letter(order)
     settled = not purged and case.orders.filter(status__in=SETTLED).exists()
@@ -143,9 +147,17 @@ def open_clinical_part(request: HttpRequest, pk: int) -> HttpResponse:
         # A case the practice fills in whole: through the case's own link.
         AuditEntry.record(request.membership, AuditEntry.Action.EDITED, case, "both parts")
         return redirect(reverse("case", kwargs={"token": person}))
+    if row.access_withdrawn:
+        messages.error(request, "The patient took the clinical part back: this case is no longer your practice's to open.")
+        return redirect("practice_case", pk=row.pk)
     token = row.office_token_encrypted
     opened = Case.objects.by_token(token) if token else None
     if opened is None or opened.pk != case.pk or not opened.opened_by_office:
+        if token and case.office_token_hash and lookup_digest(token) != case.office_token_hash:
+            # The patient made a newer office link (for another office, perhaps): never end it from here.
+            messages.error(request, "The patient made a newer link for the clinical part: open the case from that link.")
+            return redirect("practice_case", pk=row.pk)
+        # The practice's own link merely expired: a new one for the practice.
         token = case.open_office_link()
         row.office_token_encrypted = token
         row.save(update_fields=["office_token_encrypted"])
@@ -168,8 +180,11 @@ def new_case(request: HttpRequest) -> HttpResponse:
             denial_type=data["denial_type"],
             patient_email=data["patient_email"],
         )
-        if data["patient_email"]:
+        if data["patient_email"] and row.patient_emailed:
             messages.success(request, "The patient was emailed a link to their part. The case is in your list.")
+            return redirect("practice_case", pk=row.pk)
+        if data["patient_email"]:
+            messages.error(request, "The case is in your list, but the email to the patient could not be sent: try again later.")
             return redirect("practice_case", pk=row.pk)
         return redirect(reverse("case", kwargs={"token": token}))
     status = 400 if form.errors else 200
@@ -183,7 +198,7 @@ def case_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404("No such file.")
     row = _practice_row(request, pk)
     case = row.case
-    letter = None if case.purged_at is not None else ready_letter(_paid_order(case))
+    letter = None if case.purged_at is not None or row.access_withdrawn else ready_letter(_paid_order(case))
     if letter is None:
         raise Http404("This case has no ready letter.")
     response = recorded_download(letter, kind, LetterAccess.Who.PRACTICE, user=request.user)

@@ -200,7 +200,7 @@ def case_step(request: HttpRequest, token: str, step: str) -> HttpResponse:
         form = current.build_form(case, data=_as_query_dict(draft) if draft is not None else None)
     context = case_context(case, token, current.slug)
     context.update(form=form, step=current, previous_url=_previous_url(case, current, token))
-    if current.slug == "prescriber" and case.opened_by_office:
+    if current.slug == "prescriber":
         # A practice's member picks one of its saved prescribers instead of typing.
         context["saved_prescribers"] = practice.saved_prescribers(request, case)
     return render(request, current.template_name, context)
