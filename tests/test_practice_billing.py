@@ -8,31 +8,16 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import resolve, reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appeals.models import AuditEntry, Letter, Order, PackPurchase, Practice, PracticeCase, Pricing, ProcessedEvent
 from appeals.orders.models import Quote
 from appeals.practices import billing
-from appeals.practices.models import Membership, Role
+from appeals.practices.models import Role
 from appeals.web import practice_billing
 from tests.support.payment_helpers import deliver, pay, reviewed_case
+from tests.support.practices import member
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-test-password"
-
-
-def member(django_user_model, practice: Practice, email: str, role: str = Role.STAFF) -> tuple[Membership, Client]:
-    """A member of ``practice`` and a browser signed in with a second factor."""
-    user = django_user_model.objects.create_user(email, email, PASSWORD)
-    membership = Membership.objects.create(user=user, practice=practice, role=role)
-    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    browser = Client()
-    browser.force_login(user)
-    session = browser.session
-    session["otp_device_id"] = device.persistent_id  # what django_otp.login stores once a code is verified
-    session.save()
-    return membership, browser
 
 
 @pytest.fixture
@@ -41,19 +26,19 @@ def practice() -> Practice:
 
 
 @pytest.fixture
-def admin(django_user_model, practice):
-    return member(django_user_model, practice, "admin@lakeside.example", Role.ADMIN)
+def admin(practice):
+    return member(practice, "admin@lakeside.example", Role.ADMIN)
 
 
 @pytest.fixture
-def staff(django_user_model, practice):
-    return member(django_user_model, practice, "staff@lakeside.example")
+def staff(practice):
+    return member(practice, "staff@lakeside.example")
 
 
 @pytest.fixture
-def outsider(django_user_model):
+def outsider():
     other = Practice.objects.create(name="Hillside Clinic", letters_left=5)
-    return member(django_user_model, other, "admin@hillside.example", Role.ADMIN)
+    return member(other, "admin@hillside.example", Role.ADMIN)
 
 
 def buy(browser: Client, letters: int, fake) -> tuple[PackPurchase, dict]:

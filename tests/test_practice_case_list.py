@@ -14,38 +14,24 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appeals.delivery.retention import purge_case
 from appeals.intake.steps import PATIENT_PART, first_incomplete
 from appeals.models import AuditEntry, Case, Letter, LetterAccess, Order, Practice, PracticeCase
 from appeals.practices import case_list
 from appeals.practices.case_list import case_rows, initials, refresh, stale
-from appeals.practices.models import Membership, Role
+from appeals.practices.models import Role
 from appeals.tracking import services
 from appeals.tracking.progress import case_progress
 from appeals.tracking.timeline import track_of
 from tests.support.cases import _as_post, answer_every_step, opened_case
+from tests.support.practices import member
 from tests.support.tracked import ERISA, paid_tracked_case
 from tests.support.wizard_answers import answers_for
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password"
 Status = PracticeCase.Status
-
-
-def member(django_user_model, practice: Practice, email: str, role: str = Role.STAFF) -> tuple[Membership, Client]:
-    """A member of ``practice`` and a browser signed in with a second factor."""
-    user = django_user_model.objects.create_user(email, email, PASSWORD)
-    membership = Membership.objects.create(user=user, practice=practice, role=role)
-    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    browser = Client()
-    browser.force_login(user)
-    session = browser.session
-    session["otp_device_id"] = device.persistent_id  # what django_otp.login stores once a code is verified
-    session.save()
-    return membership, browser
 
 
 @pytest.fixture
@@ -54,13 +40,13 @@ def practice() -> Practice:
 
 
 @pytest.fixture
-def staff(django_user_model, practice):
-    return member(django_user_model, practice, "staff@lakeside.example")
+def staff(practice):
+    return member(practice, "staff@lakeside.example")
 
 
 @pytest.fixture
-def outsider(django_user_model):
-    return member(django_user_model, Practice.objects.create(name="Hillside Clinic"), "admin@hillside.example", Role.ADMIN)
+def outsider():
+    return member(Practice.objects.create(name="Hillside Clinic"), "admin@hillside.example", Role.ADMIN)
 
 
 @pytest.fixture

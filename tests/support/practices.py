@@ -28,3 +28,13 @@ def code_for(device: TOTPDevice) -> str:
     """The six digits the authenticator app shows now."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def member(practice: Practice, email: str, role: str = "staff"):
+    """A member of ``practice`` and a browser (a test Client) signed in with a second factor."""
+    from django.test import Client
+
+    membership = make_member(practice, email, role)
+    browser = Client()
+    sign_in(browser, membership)
+    return membership, browser
