@@ -314,3 +314,40 @@ def test_the_patients_open_checkout_of_the_case_is_closed_when_the_pack_pays(cli
     assert order.status == Order.Status.PAID and order.promo is None
     assert patients.status == Order.Status.CANCELLED
     assert fake_stripe.sessions[patients.stripe_session_id]["status"] == "expired"
+
+
+def test_a_pack_bought_through_checkout_is_spent_on_two_letters_end_to_end(
+    client, demo_catalog, practice, admin, staff, fake_stripe, django_capture_on_commit_callbacks
+):
+    """The whole way: the administrator buys 5 letters on the stand-in Stripe API, the signed
+    webhook credits them, a member spends two on two cases, and both letters are made."""
+    from appeals.letters import rendering
+
+    _, buyer = admin
+    pack, _ = buy(buyer, 5, fake_stripe)
+    fake_stripe.complete(pack.stripe_session_id)
+    assert deliver(client, fake_stripe.event("checkout.session.completed", pack.stripe_session_id)).json() == {
+        "result": "pack paid"
+    }
+    assert letters_left(practice) == 5
+    _, browser = staff
+    for _ in range(2):
+        case, case_url = reviewed_case(client, promo="")
+        # A case the practice fills in whole: it keeps the case's own link.
+        token = case_url.strip("/").split("/")[-1]
+        row = PracticeCase.objects.create(practice=practice, case=case, person_token_encrypted=token)
+        with django_capture_on_commit_callbacks(execute=False):
+            assert pay_from_pack(browser, row).status_code == 302
+        order = Order.objects.get(case=case)
+        assert (order.status, order.provider) == ("paid", "pack")
+        with django_capture_on_commit_callbacks(execute=True):
+            rendering.render_packet(order.letter.pk)
+        order.letter.refresh_from_db()
+        assert order.letter.status == Letter.Status.READY
+        download = browser.get(reverse("practice_case_file", args=[row.pk, "pdf"]))
+        assert download.status_code == 200 and b"".join(
+            download.streaming_content if download.streaming else [download.content]
+        ).startswith(b"%PDF")
+    assert letters_left(practice) == 3
+    page = buyer.get(reverse("practice_billing")).content.decode()
+    assert '<strong id="letters-left">3</strong>' in page
