@@ -260,13 +260,12 @@ def start_renewal(case: Case) -> tuple[Case, str]:
         case, track = _locked(case)
         if track.answer not in (Answer.APPROVED, Answer.PARTLY) or case.purged_at is not None:
             raise NotAllowed("A renewal starts from an approval whose answers are still kept.")
-        stored = case.answers
         renewal, token = Case.open(drug=case.drug, payer=case.payer, denial_type=case.denial_type)
         answers = case.typed_answers
         if case.drug.is_unlisted or case.payer.is_unlisted:
             renewal.save_step("unlisted", answers.unlisted)
         for step in RENEWAL_STEPS:
-            if stored.get(step) is not None:
+            if case.has_answered(step):
                 renewal.save_step(step, getattr(answers, step))
         renewal.save_step(
             "authorization",
