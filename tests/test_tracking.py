@@ -441,6 +441,12 @@ def test_the_next_level_packet_lists_the_calls_logged_before_it(client, tracked,
     assert "Calls with the plan about this request" in text
     assert "Dana in appeals" in text and "REF-88123" in text
     assert "the record of calls with the plan" in text  # the fax cover lists it
+    from docx import Document
+
+    word = " ".join(
+        cell.text for table in Document(io.BytesIO(order.letter.docx_bytes())).tables for row in table.rows for cell in row.cells
+    )
+    assert "REF-88123" in word and "Dana in appeals" in word  # the Word letter carries the same page
 
 
 # --- Renewals -------------------------------------------------------------------------

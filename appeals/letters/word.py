@@ -599,4 +599,6 @@ def case_letter_docx(case: Case, template: LetterTemplate | None, *, today: date
     letter = letter_for_case(case, template, today=today)
     # The exhibit index follows the letter, as in the PDF, so the Word letter's "Exhibit C" resolves.
     index = render_to_string("pdf/exhibit_index.html", {**letter.context, "voice": letter.voice, "voice_filings": []})
-    return letter_docx_from_html(letter.html() + index, title=letter.title)
+    # The calls logged before this level follow it, as in the PDF's submission.
+    calls = render_to_string("pdf/calls.html", {**letter.context, "voice": letter.voice}) if letter.context.get("calls") else ""
+    return letter_docx_from_html(letter.html() + index + calls, title=letter.title)
