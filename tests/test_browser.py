@@ -73,6 +73,20 @@ def _browser_page(chromium_path, monkeypatch, **context_options):
             wait_for(lambda: not any("process_request_thread" in thread.name for thread in threading.enumerate()), 10)
 
 
+def _phone_page(chromium_path, monkeypatch, **context_options):
+    """A phone-sized page (375 px, touch, mobile) with JavaScript on, plus any other options."""
+    from tests.support.browser_checks import PHONE_WIDTH
+
+    yield from _browser_page(
+        chromium_path,
+        monkeypatch,
+        viewport={"width": PHONE_WIDTH, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        **context_options,
+    )
+
+
 def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

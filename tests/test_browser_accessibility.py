@@ -25,7 +25,7 @@ from tests.support.browser_checks import (
     small_targets,
 )
 from tests.support.wizard_answers import answers_for
-from tests.test_browser import _browser_page, screenshot
+from tests.test_browser import _browser_page, _phone_page, screenshot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -58,14 +58,7 @@ WALKS = {
 
 @pytest.fixture
 def phone(chromium_path, monkeypatch):
-    yield from _browser_page(
-        chromium_path,
-        monkeypatch,
-        viewport={"width": PHONE_WIDTH, "height": 812},
-        is_mobile=True,
-        has_touch=True,
-        locale="en-US",
-    )
+    yield from _phone_page(chromium_path, monkeypatch, locale="en-US")
 
 
 @pytest.fixture

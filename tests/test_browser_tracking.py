@@ -23,9 +23,9 @@ from appeals.catalog.deadlines import FILE_APPEAL, PLAN_DECISION_STEPS, long_dat
 from appeals.delivery.status import patient_deadlines
 from appeals.models import Letter, Order, Reminder
 from appeals.tracking.reminders import send_due_reminders
-from tests.support.browser_checks import PHONE_WIDTH, describe_violations, run_axe, sideways_scroll
+from tests.support.browser_checks import describe_violations, run_axe, sideways_scroll
 from tests.support.tracked import ERISA, MEDICAID, PART_D, paid_tracked_case, render_newest
-from tests.test_browser import ARTIFACTS, _browser_page, screenshot
+from tests.test_browser import ARTIFACTS, _phone_page, screenshot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -42,14 +42,7 @@ NEXT_LEVEL = {
 
 @pytest.fixture
 def phone(chromium_path, monkeypatch):
-    yield from _browser_page(
-        chromium_path,
-        monkeypatch,
-        viewport={"width": PHONE_WIDTH, "height": 812},
-        is_mobile=True,
-        has_touch=True,
-        accept_downloads=True,
-    )
+    yield from _phone_page(chromium_path, monkeypatch, accept_downloads=True)
 
 
 def noon_after(day: datetime.date) -> datetime.datetime:
